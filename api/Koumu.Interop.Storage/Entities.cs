@@ -1,0 +1,81 @@
+namespace Koumu.Interop.Storage;
+
+/// <summary>A tenant is one board of education (教育委員会); a prefecture's joint procurement hosts many.</summary>
+public sealed class Tenant
+{
+    public int Id { get; set; }
+
+    /// <summary>Stable key used in URLs and configuration (e.g. "demo" or a 教育委員会コード).</summary>
+    public required string Code { get; set; }
+
+    public required string Name { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+public static class ImportJobStatus
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    /// <summary>Validated and stored.</summary>
+    public const string Succeeded = "succeeded";
+    /// <summary>Validation found errors: nothing was stored.</summary>
+    public const string Rejected = "rejected";
+    /// <summary>The hub failed (not the package): nothing was stored.</summary>
+    public const string Failed = "failed";
+}
+
+/// <summary>One import of a CSV package, with its outcome and problem list.</summary>
+public sealed class ImportJob
+{
+    public Guid Id { get; set; }
+
+    public int TenantId { get; set; }
+
+    public required string Status { get; set; }
+
+    public required string Profile { get; set; }
+
+    public string? FileName { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? StartedAt { get; set; }
+
+    public DateTime? FinishedAt { get; set; }
+
+    public long ErrorCount { get; set; }
+
+    public long WarningCount { get; set; }
+
+    /// <summary>Per-file summary (mode, rows, deletions, layout) as JSON.</summary>
+    public string? SummaryJson { get; set; }
+
+    public string? FailureMessage { get; set; }
+}
+
+/// <summary>One problem of an import job (file, line, column, rule id, message in English and Japanese).</summary>
+public sealed class ImportProblem
+{
+    public long Id { get; set; }
+
+    public Guid JobId { get; set; }
+
+    public int Sequence { get; set; }
+
+    public string? File { get; set; }
+
+    public long? Line { get; set; }
+
+    public string? Column { get; set; }
+
+    public required string RuleId { get; set; }
+
+    public required string Severity { get; set; }
+
+    public required string MessageEn { get; set; }
+
+    public required string MessageJa { get; set; }
+
+    public string? Value { get; set; }
+}

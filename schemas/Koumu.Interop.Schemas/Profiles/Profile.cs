@@ -1,0 +1,78 @@
+using Koumu.Interop.Schemas.Csv;
+using Koumu.Interop.Schemas.Validation;
+
+namespace Koumu.Interop.Schemas.Profiles;
+
+/// <summary>
+/// A profile: a named set of extra rules over base OneRoster 1.2, selectable per import, plus how an export in that
+/// profile is shaped. See shared/reference/oneroster.md §3 for the lineage of the Japanese profiles.
+/// </summary>
+public sealed class ProfileDefinition
+{
+    public required string Id { get; init; }
+
+    public required string Title { get; init; }
+
+    /// <summary>The <c>oneroster.version</c> value written to manifest.csv on export.</summary>
+    public required string ManifestOneRosterVersion { get; init; }
+
+    /// <summary>Whether exports use the original 1.2 users.csv layout (with <c>resourceSourcedIds</c>) instead of 1.2.1.</summary>
+    public bool UsersLayout12 { get; init; }
+
+    /// <summary>Whether enrollment extensions are written with the legacy capitalised names (metadata.jp.ShussekiNo / PublicFlg).</summary>
+    public bool LegacyEnrollmentExtensionNames { get; init; }
+
+    /// <summary>Whether the profile is Japanese (metadata.jp.* columns are exported).</summary>
+    public bool Japanese { get; init; }
+
+    public IReadOnlyList<IProfileRule> Rules { get; init; } = [];
+
+    public override string ToString() => Id;
+}
+
+/// <summary>Settings a board can change per import, because sources disagree (oneroster.md §3.3).</summary>
+public sealed class ProfileOptions
+{
+    /// <summary>Allowed grade codes; null uses the profile's default list.</summary>
+    public IReadOnlySet<string>? GradeCodes { get; init; }
+
+    /// <summary>Allowed subject codes; null uses the profile's default list.</summary>
+    public IReadOnlySet<string>? SubjectCodes { get; init; }
+}
+
+/// <summary>What a profile rule may look at besides the row itself.</summary>
+public sealed class ProfileContext
+{
+    public ProfileContext(ProfileDefinition profile, ProfileOptions options, IReadOnlyDictionary<string, ProcessingMode> modes, string? manifestOneRosterVersion)
+    {
+        Profile = profile;
+        Options = options;
+        Modes = modes;
+        ManifestOneRosterVersion = manifestOneRosterVersion;
+    }
+
+    public ProfileDefinition Profile { get; }
+
+    public ProfileOptions Options { get; }
+
+    /// <summary>Processing mode of every data file, by file name (e.g. "users").</summary>
+    public IReadOnlyDictionary<string, ProcessingMode> Modes { get; }
+
+    public string? ManifestOneRosterVersion { get; }
+
+    /// <summary>Scratch space for rules that need state across rows (keyed by the rule's own key).</summary>
+    public Dictionary<string, object> State { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A profile rule. Rules must keep memory bounded (compact state, never whole rows).</summary>
+public interface IProfileRule
+{
+    /// <summary>Checks a file's header (spec columns plus <c>metadata.*</c> extension columns, as written).</summary>
+    void CheckHeader(CsvFileDefinition file, IReadOnlyList<string> header, ProfileContext context, IProblemSink sink) { }
+
+    /// <summary>Checks one row that passed the type layer.</summary>
+    void CheckRecord(CsvRecord record, ProfileContext context, IProblemSink sink) { }
+
+    /// <summary>Called once after every file was read, for rules across rows and files.</summary>
+    void Complete(ProfileContext context, IProblemSink sink) { }
+}

@@ -1,0 +1,651 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Koumu.Interop.Schemas.Csv;
+using Koumu.Interop.Schemas.Packages;
+using Koumu.Interop.Schemas.Profiles;
+using Sylvan.Data.Csv;
+
+namespace Koumu.Interop.Schemas.Validation;
+
+/// <summary>
+/// The one import pipeline: reads a OneRoster CSV package as a stream, validates it layer by layer
+/// (structure → types → references → profile) and hands valid records to a sink.
+/// Memory stays bounded: rows are never kept; references are checked against compact 128-bit hashes of sourcedIds.
+/// </summary>
+public sealed partial class PackageProcessor
+{
+    private readonly IPackageSource _source;
+    private readonly ProcessingOptions _options;
+    private readonly IRecordSink? _sink;
+    private readonly IStoredRecordLookup? _store;
+    private readonly ProblemCollector _problems;
+    private readonly Dictionary<string, IdSet> _ids = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _brokenFiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, (string File, long Line, string Column)>> _external = new(StringComparer.Ordinal);
+    private readonly List<FileSummary> _summaries = [];
+    private Manifest? _manifest;
+    private ProfileContext? _profileContext;
+
+    private PackageProcessor(IPackageSource source, ProcessingOptions options, IRecordSink? sink, IStoredRecordLookup? store)
+    {
+        _source = source;
+        _options = options;
+        _sink = sink;
+        _store = store;
+        _problems = new ProblemCollector(options.Limits.MaxProblemsKept);
+    }
+
+    /// <summary>Validates <paramref name="source"/> and, while it has no error, streams its records to <paramref name="sink"/>.</summary>
+    public static async Task<ProcessingResult> ProcessAsync(
+        IPackageSource source, ProcessingOptions options, IRecordSink? sink = null, IStoredRecordLookup? store = null,
+        CancellationToken cancellationToken = default)
+    {
+        var processor = new PackageProcessor(source, options, sink, store);
+        try
+        {
+            await processor.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PackageRejectedException e)
+        {
+            processor._problems.Report(e.Problem);
+        }
+        return new ProcessingResult
+        {
+            Manifest = processor._manifest,
+            Problems = processor._problems.Problems,
+            ErrorCount = processor._problems.ErrorCount,
+            WarningCount = processor._problems.WarningCount,
+            Files = processor._summaries,
+        };
+    }
+
+    private bool Writing => _sink is not null && _problems.ErrorCount == 0;
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        if (!_source.Contains("manifest.csv"))
+        {
+            _problems.Report(Rules.ManifestMissing.At("manifest.csv", null, null, null));
+            return;
+        }
+        using (var reader = OpenText("manifest.csv"))
+            _manifest = Manifest.Read(reader, _problems);
+
+        _profileContext = new ProfileContext(_options.Profile, _options.ProfileOptions, _manifest.Modes, _manifest.OneRosterVersion);
+
+        foreach (var name in _source.FileNames)
+        {
+            if (name == "manifest.csv") continue;
+            var def = name.EndsWith(".csv", StringComparison.Ordinal) ? CsvBinding.Find(name[..^4]) : null;
+            if (def is null) _problems.Report(Rules.UnknownFile.At(name, null, null, null, name));
+            else if (_manifest.ModeOf(def) == ProcessingMode.Absent) _problems.Report(Rules.FileNotDeclared.At(name, null, null, null, name));
+        }
+
+        foreach (var def in CsvBinding.Files)
+        {
+            var mode = _manifest.ModeOf(def);
+            if (mode == ProcessingMode.Absent) continue;
+            if (!_source.Contains(def.FileName))
+            {
+                _problems.Report(Rules.FileMissing.At("manifest.csv", null, def.ManifestKey, null, def.Name, mode.ToString().ToLowerInvariant()));
+                _brokenFiles.Add(def.Name);
+                continue;
+            }
+            await ProcessFileAsync(def, mode, ct).ConfigureAwait(false);
+        }
+
+        foreach (var rule in _options.Profile.Rules) rule.Complete(_profileContext, _problems);
+        await ResolveExternalReferencesAsync(ct).ConfigureAwait(false);
+    }
+
+    private StreamReader OpenText(string fileName) =>
+        new(_source.Open(fileName), _options.SourceEncoding ?? Utf8Replacing, detectEncodingFromByteOrderMarks: _options.SourceEncoding is null, bufferSize: 1 << 16);
+
+    // Invalid byte sequences become U+FFFD so that they can be reported with file, line and column instead of aborting.
+    private static readonly UTF8Encoding Utf8Replacing = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    private async Task ProcessFileAsync(CsvFileDefinition def, ProcessingMode mode, CancellationToken ct)
+    {
+        var file = def.FileName;
+        var ids = new IdSet();
+        _ids[def.Name] = ids;
+        long rows = 0, deletions = 0;
+        string? layout = null;
+        var selfRefs = new List<(string Id, long Line, string Column)>();
+        var hierarchy = def == CsvBinding.Orgs || def == CsvBinding.AcademicSessions ? new Dictionary<string, (string? Parent, long Line)>(StringComparer.Ordinal) : null;
+
+        if (_sink is not null) await _sink.BeginFileAsync(def, mode, ct).ConfigureAwait(false);
+        using var text = OpenText(file);
+        CsvDataReader csv;
+        try
+        {
+            csv = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions
+            {
+                HasHeaders = true,
+                BufferSize = 1 << 16,
+                MaxBufferSize = Math.Max(1 << 16, _options.Limits.MaxRecordChars),
+            }, ct).ConfigureAwait(false);
+        }
+        catch (CsvRecordTooLargeException)
+        {
+            _problems.Report(Rules.RecordTooLarge.At(file, 1, null, null, _options.Limits.MaxRecordChars));
+            _brokenFiles.Add(def.Name);
+            return;
+        }
+
+        await using (csv.ConfigureAwait(false))
+        {
+            var header = new string[csv.FieldCount];
+            for (var i = 0; i < header.Length; i++) header[i] = csv.GetName(i);
+            if (header.Length == 0 || header.All(string.IsNullOrEmpty))
+            {
+                _problems.Report(Rules.HeaderMissing.At(file, 1, null, null));
+                _brokenFiles.Add(def.Name);
+                return;
+            }
+            var map = CheckHeader(def, header, out layout);
+            foreach (var rule in _options.Profile.Rules) rule.CheckHeader(def, header, _profileContext!, _problems);
+            if (map is null)
+            {
+                _brokenFiles.Add(def.Name);
+                return;
+            }
+
+            long nextLine = 2;
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await csv.ReadAsync(ct).ConfigureAwait(false);
+                }
+                catch (CsvRecordTooLargeException)
+                {
+                    _problems.Report(Rules.RecordTooLarge.At(file, nextLine, null, null, _options.Limits.MaxRecordChars));
+                    _brokenFiles.Add(def.Name);
+                    break;
+                }
+                catch (CsvFormatException e)
+                {
+                    _problems.Report(Rules.MalformedCsv.At(file, nextLine, null, null, e.Message));
+                    _brokenFiles.Add(def.Name);
+                    break;
+                }
+                if (!more) break;
+
+                var line = nextLine;
+                var fieldCount = csv.RowFieldCount;
+                var newlines = 0;
+                for (var i = 0; i < fieldCount; i++) newlines += csv.GetFieldSpan(i).Count('\n');
+                nextLine += 1 + newlines;
+
+                if (fieldCount == 1 && csv.GetFieldSpan(0).IsEmpty) continue; // a blank line
+                if (fieldCount != header.Length)
+                {
+                    _problems.Report(Rules.FieldCount.At(file, line, null, null, fieldCount, header.Length));
+                    continue;
+                }
+
+                var record = ParseRecord(def, mode, csv, header, map, line);
+                rows++;
+                if (record is null) continue;
+                if (record.IsDeletion) deletions++;
+
+                if (!ids.Add(record.SourcedId, record.IsDeletion))
+                    _problems.Report(Rules.DuplicateSourcedId.At(file, line, "sourcedId", record.SourcedId, record.SourcedId));
+
+                CheckReferences(def, record, selfRefs);
+                if (hierarchy is not null && !record.IsDeletion)
+                    hierarchy[record.SourcedId] = (record.Text("parentSourcedId"), line);
+
+                foreach (var rule in _options.Profile.Rules) rule.CheckRecord(record, _profileContext!, _problems);
+
+                if (Writing) await _sink!.WriteAsync(record, ct).ConfigureAwait(false);
+                if (rows % 50_000 == 0) _options.Progress?.Report(new ProcessingProgress(file, rows, _problems.ErrorCount + _problems.WarningCount));
+            }
+        }
+
+        // Self references (org parents, session parents, user agents) can point forward in the same file.
+        foreach (var (id, line, column) in selfRefs)
+            if (!ids.Contains(id)) ReportUnresolved(def, def, id, file, line, column);
+
+        if (hierarchy is not null) await CheckHierarchyAsync(def, mode, hierarchy, ct).ConfigureAwait(false);
+
+        if (_sink is not null) await _sink.EndFileAsync(def, mode, ct).ConfigureAwait(false);
+        _summaries.Add(new FileSummary(def.Name, mode, rows, deletions, layout));
+        _options.Progress?.Report(new ProcessingProgress(file, rows, _problems.ErrorCount + _problems.WarningCount));
+    }
+
+    /// <summary>
+    /// Structure layer: spec columns by exact name in spec order, then <c>metadata.*</c> extension columns.
+    /// Returns, per header position, the index of the spec column (or -1 for an extension column); null when the header is unusable.
+    /// </summary>
+    private int[]? CheckHeader(CsvFileDefinition def, string[] header, out string? layout)
+    {
+        var file = def.FileName;
+        var before = _problems.ErrorCount;
+        var spec = def.HasAlternateLayout && header.Contains("resourceSourcedIds") ? def.Layout12 : def.Layout121;
+        layout = def.HasAlternateLayout ? (spec == def.Layout12 ? "1.2" : "1.2.1") : null;
+        var specNames = spec.Select(c => c.Name).ToList();
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in header)
+            if (!seen.Add(name)) _problems.Report(Rules.HeaderDuplicate.At(file, 1, name, null, name));
+
+        var map = new int[header.Length];
+        var lastSpec = -1;
+        var firstExtension = -1;
+        for (var i = 0; i < header.Length; i++)
+        {
+            var name = header[i];
+            if (name.StartsWith("metadata.", StringComparison.Ordinal))
+            {
+                map[i] = -1;
+                if (firstExtension < 0) firstExtension = i;
+                continue;
+            }
+            var index = specNames.IndexOf(name);
+            if (index < 0)
+            {
+                _problems.Report(Rules.HeaderUnknownColumn.At(file, 1, name, null, name));
+                map[i] = -2;
+                continue;
+            }
+            map[i] = def.IndexOf(name);
+            lastSpec = i;
+        }
+        foreach (var name in specNames.Where(n => !header.Contains(n)))
+            _problems.Report(Rules.HeaderMissingColumn.At(file, 1, name, null, name));
+
+        var present = header.Where(specNames.Contains).ToList();
+        var expected = specNames.Where(header.Contains).ToList();
+        for (var i = 0; i < present.Count; i++)
+        {
+            if (present[i] == expected[i]) continue;
+            _problems.Report(Rules.HeaderOrder.At(file, 1, present[i], null, present[i], expected[i], i + 1));
+            break;
+        }
+        if (firstExtension >= 0 && firstExtension < lastSpec)
+            _problems.Report(Rules.HeaderExtensionPosition.At(file, 1, header[firstExtension], null, header[firstExtension]));
+
+        return _problems.ErrorCount == before ? map : null;
+    }
+
+    /// <summary>Type layer for one row. Returns null when the row has no usable sourcedId.</summary>
+    private CsvRecord? ParseRecord(CsvFileDefinition def, ProcessingMode mode, CsvDataReader csv, string[] header, int[] map, long line)
+    {
+        var file = def.FileName;
+        var values = new object?[def.Columns.Count];
+        Dictionary<string, string>? extensions = null;
+        string? status = null;
+
+        // status first: it decides which other values are required.
+        var statusIndex = Array.IndexOf(header, "status");
+        if (statusIndex >= 0) status = csv.GetFieldSpan(statusIndex).ToString();
+        var deletion = status == "tobedeleted";
+
+        for (var i = 0; i < header.Length; i++)
+        {
+            var span = csv.GetFieldSpan(i);
+            if (!CheckCharacters(span, file, line, header[i])) continue;
+            if (map[i] == -1)
+            {
+                if (span.IsEmpty) continue;
+                extensions ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                extensions[NormaliseExtensionName(header[i])] = span.ToString();
+                continue;
+            }
+            var column = def.Columns[map[i]];
+            values[map[i]] = ParseValue(column, span, mode, deletion, file, line);
+        }
+
+        if (values[0] is not string sourcedId) return null;
+        var record = new CsvRecord(def, line, values, extensions is null ? null : MetadataJson(extensions)) { Extensions = extensions };
+
+        if (!deletion) CheckDateRange(record, "beginDate", "endDate");
+        if (!deletion) CheckDateRange(record, "startDate", "endDate");
+        _ = sourcedId;
+        return record;
+    }
+
+    private void CheckDateRange(CsvRecord record, string begin, string end)
+    {
+        var bi = record.File.IndexOf(begin);
+        var ei = record.File.IndexOf(end);
+        if (bi < 0 || ei < 0) return;
+        if (record.Values[bi] is DateOnly b && record.Values[ei] is DateOnly e && e < b)
+            _problems.Report(Rules.DateRange.At(record.File.FileName, record.Line, end, e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+    }
+
+    private bool CheckCharacters(ReadOnlySpan<char> span, string file, long line, string column)
+    {
+        if (span.IndexOf('\uFFFD') >= 0)
+        {
+            _problems.Report(Rules.InvalidEncoding.At(file, line, column, span.ToString()));
+            return false;
+        }
+        foreach (var c in span)
+        {
+            if (c < 0x20 && c is not '\t' and not '\n' and not '\r')
+            {
+                _problems.Report(Rules.ControlCharacter.At(file, line, column, null, (int)c));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private object? ParseValue(ColumnDefinition column, ReadOnlySpan<char> span, ProcessingMode mode, bool deletion, string file, long line)
+    {
+        var name = column.Name;
+        switch (column.Kind)
+        {
+            case ColumnKind.Status:
+                if (mode == ProcessingMode.Bulk)
+                {
+                    if (!span.IsEmpty) _problems.Report(Rules.BulkStatus.At(file, line, name, span.ToString(), span.ToString()));
+                    return null;
+                }
+                if (span is "active") return "active";
+                if (span is "tobedeleted") return "tobedeleted";
+                _problems.Report(Rules.DeltaStatus.At(file, line, name, span.ToString()));
+                return null;
+            case ColumnKind.DateLastModified:
+                if (mode == ProcessingMode.Bulk)
+                {
+                    if (!span.IsEmpty) _problems.Report(Rules.BulkDateLastModified.At(file, line, name, span.ToString(), span.ToString()));
+                    return null;
+                }
+                if (span.IsEmpty)
+                {
+                    _problems.Report(Rules.DeltaDateLastModified.At(file, line, name, null));
+                    return null;
+                }
+                if (TryParseInstant(span, out var dlm)) return dlm;
+                _problems.Report(Rules.DateTimeFormat.At(file, line, name, span.ToString(), span.ToString()));
+                return null;
+        }
+
+        if (span.IsEmpty)
+        {
+            // A deletion row needs only its sourcedId, status and dateLastModified.
+            if (column.Required && (!deletion || column.Kind == ColumnKind.SourcedId))
+                _problems.Report(Rules.Required.At(file, line, name, null, name));
+            return null;
+        }
+
+        switch (column.Kind)
+        {
+            case ColumnKind.SourcedId:
+            case ColumnKind.Text:
+            case ColumnKind.Reference:
+            case ColumnKind.TextList:
+                return span.ToString();
+            case ColumnKind.ReferenceList:
+                return NormaliseList(span);
+            case ColumnKind.Enumeration:
+            {
+                var value = span.ToString();
+                if (!IsEnumValue(column, value))
+                    _problems.Report(Rules.Enumeration.At(file, line, name, value, value, name, string.Join(", ", column.Values!)));
+                return value;
+            }
+            case ColumnKind.EnumerationList:
+            {
+                var value = NormaliseList(span);
+                foreach (var item in value.Split(','))
+                    if (!IsEnumValue(column, item))
+                        _problems.Report(Rules.Enumeration.At(file, line, name, item, item, name, string.Join(", ", column.Values!)));
+                return value;
+            }
+            case ColumnKind.Date:
+                if (DateOnly.TryParseExact(span, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+                _problems.Report(Rules.DateFormat.At(file, line, name, span.ToString(), span.ToString()));
+                return null;
+            case ColumnKind.DateTime:
+                if (TryParseInstant(span, out var instant)) return instant;
+                // Accepted on input (1.1-era producers send dates); stored as midnight UTC. docs/decisions/0002.
+                if (DateOnly.TryParseExact(span, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                    return d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+                _problems.Report(Rules.DateTimeFormat.At(file, line, name, span.ToString(), span.ToString()));
+                return null;
+            case ColumnKind.Boolean:
+                if (span is "true") return true;
+                if (span is "false") return false;
+                _problems.Report(Rules.BooleanFormat.At(file, line, name, span.ToString(), span.ToString()));
+                return null;
+            case ColumnKind.Float:
+                if (double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)) return number;
+                _problems.Report(Rules.FloatFormat.At(file, line, name, span.ToString(), span.ToString()));
+                return null;
+            case ColumnKind.Year:
+                if (span.Length == 4 && char.IsAsciiDigit(span[0]) && char.IsAsciiDigit(span[1]) && char.IsAsciiDigit(span[2]) && char.IsAsciiDigit(span[3]))
+                    return span.ToString();
+                _problems.Report(Rules.YearFormat.At(file, line, name, span.ToString(), span.ToString()));
+                return null;
+            case ColumnKind.UserIds:
+            {
+                var value = span.ToString();
+                if (!UserIdsPattern().IsMatch(value)) _problems.Report(Rules.UserIdsFormat.At(file, line, name, value, value));
+                return value;
+            }
+            default:
+                return span.ToString();
+        }
+    }
+
+    private static bool IsEnumValue(ColumnDefinition column, string value) =>
+        column.Values!.Contains(value) || (column.Extensible && ExtensionValuePattern().IsMatch(value));
+
+    /// <summary>Lists are stored as comma-joined values without surrounding spaces ("P1, P2" → "P1,P2").</summary>
+    private static string NormaliseList(ReadOnlySpan<char> span)
+    {
+        if (span.IndexOf(' ') < 0) return span.ToString();
+        return string.Join(',', span.ToString().Split(',', StringSplitOptions.TrimEntries));
+    }
+
+    /// <summary>ISO 8601 instant with a zone designator (Z or ±hh:mm), converted to UTC.</summary>
+    internal static bool TryParseInstant(ReadOnlySpan<char> span, out DateTime value)
+    {
+        value = default;
+        if (span.Length < 20 || span[10] != 'T') return false;
+        var hasZone = span[^1] == 'Z' || (span.Length >= 6 && span[^6] is '+' or '-' && span[^3] == ':');
+        if (!hasZone) return false;
+        if (!DateTimeOffset.TryParse(span, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dto)) return false;
+        value = dto.UtcDateTime;
+        return true;
+    }
+
+    /// <summary>
+    /// The Japan Profile renamed enrollment extensions between revisions (ShussekiNo → shussekiNo, PublicFlg → publicFlg);
+    /// the field also sends the misspelt publickFlg. All are stored under the current name (docs/decisions/0003).
+    /// </summary>
+    public static string NormaliseExtensionName(string column) => column switch
+    {
+        "metadata.jp.ShussekiNo" => "metadata.jp.shussekiNo",
+        "metadata.jp.PublicFlg" or "metadata.jp.publickFlg" or "metadata.jp.PublickFlg" => "metadata.jp.publicFlg",
+        _ => column,
+    };
+
+    /// <summary><c>metadata.jp.kanaGivenName</c> columns → <c>{"jp":{"kanaGivenName":"…"}}</c>.</summary>
+    public static string MetadataJson(IReadOnlyDictionary<string, string> extensions)
+    {
+        var root = new SortedDictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (column, value) in extensions)
+        {
+            var path = column["metadata.".Length..].Split('.');
+            var node = root;
+            for (var i = 0; i < path.Length - 1; i++)
+            {
+                if (!node.TryGetValue(path[i], out var child) || child is not SortedDictionary<string, object> dict)
+                {
+                    dict = new SortedDictionary<string, object>(StringComparer.Ordinal);
+                    node[path[i]] = dict;
+                }
+                node = dict;
+            }
+            node[path[^1]] = value;
+        }
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            Write(writer, root);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+
+        static void Write(Utf8JsonWriter writer, SortedDictionary<string, object> node)
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in node)
+            {
+                writer.WritePropertyName(key);
+                if (value is SortedDictionary<string, object> child) Write(writer, child);
+                else writer.WriteStringValue((string)value);
+            }
+            writer.WriteEndObject();
+        }
+    }
+
+    // ---- Reference layer -----------------------------------------------------------------------------------------
+
+    private void CheckReferences(CsvFileDefinition def, CsvRecord record, List<(string, long, string)> selfRefs)
+    {
+        if (record.IsDeletion) return;
+        for (var i = 0; i < def.Columns.Count; i++)
+        {
+            var column = def.Columns[i];
+            if (column.References is null || record.Values[i] is not string value) continue;
+            if (column.Kind == ColumnKind.ReferenceList)
+            {
+                foreach (var id in value.Split(','))
+                    CheckReference(def, record, column, id, selfRefs);
+            }
+            else CheckReference(def, record, column, value, selfRefs);
+        }
+    }
+
+    private void CheckReference(CsvFileDefinition def, CsvRecord record, ColumnDefinition column, string id, List<(string, long, string)> selfRefs)
+    {
+        var target = CsvBinding.Get(column.References!);
+        if (target == def)
+        {
+            if (id == record.SourcedId) _problems.Report(Rules.SelfReference.At(def.FileName, record.Line, column.Name, id, id));
+            else selfRefs.Add((id, record.Line, column.Name));
+            return;
+        }
+        if (_brokenFiles.Contains(target.Name)) return; // already reported: do not cascade
+        if (_ids.TryGetValue(target.Name, out var set))
+        {
+            if (set.Contains(id)) return;
+            if (set.IsDeleted(id))
+            {
+                _problems.Report(Rules.ToDeleted.At(def.FileName, record.Line, column.Name, id, id, target.Name));
+                return;
+            }
+        }
+        ReportUnresolved(def, target, id, def.FileName, record.Line, column.Name);
+    }
+
+    private void ReportUnresolved(CsvFileDefinition def, CsvFileDefinition target, string id, string file, long line, string column)
+    {
+        // A bulk file replaces all its records: a reference must be satisfied inside the package.
+        // Otherwise (target delta or absent) the record may already be stored.
+        if (_manifest!.ModeOf(target) == ProcessingMode.Bulk || (target == def && _manifest.ModeOf(def) == ProcessingMode.Bulk))
+        {
+            _problems.Report(Rules.Unresolved.At(file, line, column, id, id, target.Name, "", ""));
+            return;
+        }
+        if (!_external.TryGetValue(target.Name, out var pending))
+            _external[target.Name] = pending = new Dictionary<string, (string, long, string)>(StringComparer.Ordinal);
+        pending.TryAdd(id, (file, line, column));
+    }
+
+    private async Task ResolveExternalReferencesAsync(CancellationToken ct)
+    {
+        foreach (var (targetName, pending) in _external)
+        {
+            var target = CsvBinding.Get(targetName);
+            if (_store is null)
+            {
+                var reported = 0;
+                foreach (var (id, (file, line, column)) in pending)
+                {
+                    if (reported++ == 100) break;
+                    _problems.Report(Rules.Unverifiable.At(file, line, column, id, id, targetName));
+                }
+                continue;
+            }
+            foreach (var chunk in pending.Keys.Chunk(5_000))
+            {
+                var found = await _store.FindActiveAsync(target, chunk, ct).ConfigureAwait(false);
+                foreach (var id in chunk)
+                {
+                    if (found.Contains(id)) continue;
+                    var (file, line, column) = pending[id];
+                    _problems.Report(Rules.Unresolved.At(file, line, column, id, id, targetName, " or the store", "・既存データ"));
+                }
+            }
+        }
+    }
+
+    private async Task CheckHierarchyAsync(CsvFileDefinition def, ProcessingMode mode, Dictionary<string, (string? Parent, long Line)> hierarchy, CancellationToken ct)
+    {
+        var parents = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (mode == ProcessingMode.Delta && _store is not null)
+            foreach (var (id, parent) in await _store.ParentsAsync(def, ct).ConfigureAwait(false))
+                parents[id] = parent;
+        foreach (var (id, (parent, _)) in hierarchy) parents[id] = parent;
+
+        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 = on the current path, 2 = done
+        var rule = def == CsvBinding.Orgs ? Rules.OrgCycle : Rules.SessionCycle;
+        foreach (var start in hierarchy.Keys)
+        {
+            var path = new List<string>();
+            var node = start;
+            while (node is not null && !state.ContainsKey(node))
+            {
+                state[node] = 1;
+                path.Add(node);
+                node = parents.GetValueOrDefault(node);
+            }
+            if (node is not null && state[node] == 1)
+            {
+                var line = hierarchy.TryGetValue(node, out var h) ? h.Line : (long?)null;
+                _problems.Report(rule.At(def.FileName, line, "parentSourcedId", node, node));
+            }
+            foreach (var p in path) state[p] = 2;
+        }
+    }
+
+    [GeneratedRegex(@"^\{[^:{}]+:[^{}]+\}(,\{[^:{}]+:[^{}]+\})*$")]
+    private static partial Regex UserIdsPattern();
+
+    [GeneratedRegex(@"^ext:[a-zA-Z0-9.\-_]+$")]
+    private static partial Regex ExtensionValuePattern();
+
+    /// <summary>Compact set of sourcedIds: 128-bit XxHash of the UTF-16 text (collision odds ~1e-26 at 10⁶ ids).</summary>
+    private sealed class IdSet
+    {
+        private readonly HashSet<UInt128> _all = [];
+        private HashSet<UInt128>? _deleted;
+
+        public bool Add(string id, bool deletion)
+        {
+            var h = Hash(id);
+            if (deletion) (_deleted ??= []).Add(h);
+            return _all.Add(h) ;
+        }
+
+        public bool Contains(string id)
+        {
+            var h = Hash(id);
+            return _all.Contains(h) && (_deleted is null || !_deleted.Contains(h));
+        }
+
+        public bool IsDeleted(string id) => _deleted is not null && _deleted.Contains(Hash(id));
+
+        private static UInt128 Hash(string id) => XxHash128.HashToUInt128(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
+    }
+}
