@@ -99,7 +99,9 @@ internal sealed partial class AcademicSessionChecks : IProfileRule
         if (title is not null)
         {
             var match = FiscalYearTitle().Match(title);
-            if (match.Success) year = int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
+            var parsed = match.Success ? int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : 0;
+            // 0000年度 and 9999年度 name no 年度 that has an April 1 and a following March 31.
+            if (parsed is >= 1 and <= 9998) year = parsed;
             else Report(sink, JapanRules.SessionTitle, record, "title", title, title);
         }
         year ??= start?.Year;
