@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -171,8 +172,10 @@ public sealed record Credential
     [JsonPropertyName("password")]
     public string? Password { get; init; }
 
+    // Dictionary, not JsonObject: System.Text.Json (10.0) writes a JsonObject extension-data member as a nested
+    // object without a key, i.e. invalid JSON.
     [JsonExtensionData]
-    public JsonObject? AdditionalProperties { get; set; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>UserProfileDType: an account of the user in a system/tool/app (CSV: a userProfiles.csv row).</summary>
