@@ -54,7 +54,7 @@ public sealed partial class OneRosterJsonMapper
             GUIDRefType.ScoreScale => GradebookBase + "/scoreScales/",
             GUIDRefType.AssessmentLineItem => GradebookBase + "/assessmentLineItems/",
             _ => throw new ArgumentException($"Unknown GUIDRef type '{type}'.", nameof(type)),
-        } + Uri.EscapeDataString(sourcedId),
+        } + PathSegment(sourcedId),
         SourcedId = sourcedId,
         Type = type,
     };
@@ -67,7 +67,20 @@ public sealed partial class OneRosterJsonMapper
     public string UserProfileId(string userSourcedId, string userProfileSourcedId) =>
         Uri.TryCreate(userProfileSourcedId, UriKind.Absolute, out _) && userProfileSourcedId.Contains("://", StringComparison.Ordinal)
             ? userProfileSourcedId
-            : Ref(GUIDRefType.User, userSourcedId).Href + "/userProfiles/" + Uri.EscapeDataString(userProfileSourcedId);
+            : Ref(GUIDRefType.User, userSourcedId).Href + "/userProfiles/" + PathSegment(userProfileSourcedId);
+
+    /// <summary>
+    /// A sourcedId as one URI path segment, percent-encoded. "." and ".." cannot be addressed at all: URI
+    /// normalisation (RFC 3986 §6.2.2.2, §5.2.4; System.Uri does it) turns even %2E%2E into a dot segment that walks
+    /// out of the collection, so such ids are refused rather than given an href pointing elsewhere.
+    /// </summary>
+    private static string PathSegment(string sourcedId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcedId);
+        if (sourcedId is "." or "..")
+            throw new ArgumentException($"sourcedId '{sourcedId}' cannot be used as a URL path segment.", nameof(sourcedId));
+        return Uri.EscapeDataString(sourcedId);
+    }
 
     /// <summary>Maps a row of any single-row file this mapper supports (users need <see cref="ToUser"/>: their roles come from roles.csv).</summary>
     public OneRosterBase Map(CsvRecord record) => record.File.Name switch
