@@ -72,15 +72,8 @@ public sealed class ImportJobStore(RosterStore store)
     {
         await using var db = store.CreateDbContext();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        var job = await db.ImportJobs.SingleAsync(j => j.Id == jobId, cancellationToken);
-        job.Status = committed ? ImportJobStatus.Succeeded : result.Accepted ? ImportJobStatus.Failed : ImportJobStatus.Rejected;
-        if (!committed && result.Accepted) job.FailureMessage = "The package was valid but the store did not commit it; nothing was stored.";
-        job.FinishedAt = DateTime.UtcNow;
-        job.ErrorCount = result.ErrorCount;
-        job.WarningCount = result.WarningCount;
-        job.SummaryJson = Summary(result, committed);
-        db.Entry(job).State = EntityState.Modified;
-        await db.SaveChangesAsync(cancellationToken);
+        // One transaction, status last: a client polling the job never sees "rejected" before its problems are readable.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         // Problems go in batches with a cleared change tracker: a rejected package can carry up to
         // PackageLimits.MaxProblemsKept (100,000) problems, and one SaveChanges over all of them would hold every entity.
@@ -107,6 +100,17 @@ public sealed class ImportJobStore(RosterStore store)
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
         }
+
+        var job = await db.ImportJobs.SingleAsync(j => j.Id == jobId, cancellationToken);
+        job.Status = committed ? ImportJobStatus.Succeeded : result.Accepted ? ImportJobStatus.Failed : ImportJobStatus.Rejected;
+        if (!committed && result.Accepted) job.FailureMessage = "The package was valid but the store did not commit it; nothing was stored.";
+        job.FinishedAt = DateTime.UtcNow;
+        job.ErrorCount = result.ErrorCount;
+        job.WarningCount = result.WarningCount;
+        job.SummaryJson = Summary(result, committed);
+        db.Entry(job).State = EntityState.Modified;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return job.Status;
     }
 
