@@ -131,7 +131,14 @@ public sealed partial class PackageProcessor
         }
         catch (CsvRecordTooLargeException)
         {
-            _problems.Report(Rules.RecordTooLarge.At(file, 1, null, null, _options.Limits.MaxRecordChars));
+            // The reader looks ahead past the header while opening: the record is the header or the first row.
+            _problems.Report(Rules.RecordTooLarge.At(file, null, null, null, _options.Limits.MaxRecordChars));
+            _brokenFiles.Add(def.Name);
+            return;
+        }
+        catch (CsvMissingHeadersException)
+        {
+            _problems.Report(Rules.HeaderMissing.At(file, 1, null, null));
             _brokenFiles.Add(def.Name);
             return;
         }
@@ -238,6 +245,7 @@ public sealed partial class PackageProcessor
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in header)
             if (!seen.Add(name)) _problems.Report(Rules.HeaderDuplicate.At(file, 1, name, null, name));
+        if (_problems.ErrorCount != before) return null; // positions are meaningless with a repeated column
 
         var map = new int[header.Length];
         var lastSpec = -1;
