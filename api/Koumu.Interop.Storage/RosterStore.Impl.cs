@@ -102,7 +102,8 @@ public sealed partial class RosterStore
     internal async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         DbConnection connection = Options.Provider == DatabaseProvider.Postgres
-            ? new NpgsqlConnection(Options.ConnectionString)
+            // Bulk work: bigger socket buffers mean fewer round trips for COPY and big result sets.
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Options.ConnectionString) { WriteBufferSize = 1 << 16, ReadBufferSize = 1 << 16 }.ConnectionString)
             : new SqliteConnection(Options.ConnectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         if (connection is SqliteConnection sqlite)

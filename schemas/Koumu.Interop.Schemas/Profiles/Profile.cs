@@ -27,6 +27,13 @@ public sealed class ProfileDefinition
 
     public IReadOnlyList<IProfileRule> Rules { get; init; } = [];
 
+    /// <summary>
+    /// Values a profile adds to a base enumeration, keyed "file.column" (e.g. the Japan Profile's guardian in
+    /// "enrollments.role"): the type layer accepts them, the profile layer then decides.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraEnumerationValues { get; init; } =
+        new Dictionary<string, IReadOnlyList<string>>();
+
     public override string ToString() => Id;
 }
 
@@ -59,6 +66,9 @@ public sealed class ProfileContext
     public IReadOnlyDictionary<string, ProcessingMode> Modes { get; }
 
     public string? ManifestOneRosterVersion { get; }
+
+    /// <summary>Files whose header or content could not be read (already reported): rules should not report knock-on errors.</summary>
+    public ISet<string> BrokenFiles { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Scratch space for rules that need state across rows (keyed by the rule's own key).</summary>
     public Dictionary<string, object> State { get; } = new(StringComparer.Ordinal);

@@ -3,6 +3,10 @@ namespace Koumu.Interop.Schemas.Profiles;
 /// <summary>The profiles an import can be validated against (issue #2 §4), by stable id.</summary>
 public static class OneRosterProfiles
 {
+    /// <summary>The Japan Profile adds guardian to enrollments.role (oneroster.md §3.3, MEIBO japan_profile enrollment.rb).</summary>
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> JapanEnumerations =
+        new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { ["enrollments.role"] = ["guardian"] };
+
     /// <summary>Base OneRoster 1.2 (CSV binding 1.2.1 layout by default).</summary>
     public static readonly ProfileDefinition Base = new()
     {
@@ -20,6 +24,7 @@ public static class OneRosterProfiles
         UsersLayout12 = true,
         LegacyEnrollmentExtensionNames = true,
         Japanese = true,
+        ExtraEnumerationValues = JapanEnumerations,
         Rules = JapanProfileRules.For("jp-2"),
     };
 
@@ -31,6 +36,7 @@ public static class OneRosterProfiles
         ManifestOneRosterVersion = "1.2.1",
         LegacyEnrollmentExtensionNames = true,
         Japanese = true,
+        ExtraEnumerationValues = JapanEnumerations,
         Rules = JapanProfileRules.For("jp-1.2.1"),
     };
 
@@ -41,6 +47,7 @@ public static class OneRosterProfiles
         Title = "1EdTech Japan K-12/Schools Profile",
         ManifestOneRosterVersion = "1.2_JP",
         Japanese = true,
+        ExtraEnumerationValues = JapanEnumerations,
         Rules = JapanProfileRules.For("jp-k12"),
     };
 
@@ -53,6 +60,7 @@ public static class OneRosterProfiles
         UsersLayout12 = true,
         LegacyEnrollmentExtensionNames = true,
         Japanese = true,
+        ExtraEnumerationValues = JapanEnumerations,
         Rules = JapanProfileRules.For("eportal-v3"),
     };
 
@@ -64,6 +72,7 @@ public static class OneRosterProfiles
         ManifestOneRosterVersion = "1.2.1",
         LegacyEnrollmentExtensionNames = true,
         Japanese = true,
+        ExtraEnumerationValues = JapanEnumerations,
         Rules = JapanProfileRules.For("eportal-v4"),
     };
 
@@ -75,6 +84,7 @@ public static class OneRosterProfiles
         ManifestOneRosterVersion = "1.2.1",
         LegacyEnrollmentExtensionNames = true,
         Japanese = true,
+        ExtraEnumerationValues = JapanEnumerations,
         Rules = JapanProfileRules.For("interop-v5"),
     };
 
@@ -85,6 +95,7 @@ public static class OneRosterProfiles
         Title = "相互運用標準モデル Ver.6.00",
         ManifestOneRosterVersion = "1.2_JP",
         Japanese = true,
+        ExtraEnumerationValues = JapanEnumerations,
         Rules = JapanProfileRules.For("interop-v6"),
     };
 

@@ -23,7 +23,7 @@ public sealed partial class PackageProcessor
     private readonly IStoredRecordLookup? _store;
     private readonly ProblemCollector _problems;
     private readonly Dictionary<string, IdSet> _ids = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _brokenFiles = new(StringComparer.Ordinal);
+    private ISet<string> _brokenFiles => _profileContext!.BrokenFiles;
     private readonly Dictionary<string, Dictionary<string, (string File, long Line, string Column)>> _external = new(StringComparer.Ordinal);
     private readonly List<FileSummary> _summaries = [];
     private Manifest? _manifest;
@@ -255,6 +255,9 @@ public sealed partial class PackageProcessor
             var name = header[i];
             if (name.StartsWith("metadata.", StringComparison.Ordinal))
             {
+                // metadata.a.b becomes {"a":{"b":…}}: every segment must be a name, and no column may also be an object.
+                if (!ExtensionNamePattern().IsMatch(name) || header.Any(h => h.StartsWith(name + ".", StringComparison.Ordinal)))
+                    _problems.Report(Rules.HeaderExtensionName.At(file, 1, name, null, name));
                 map[i] = -1;
                 if (firstExtension < 0) firstExtension = i;
                 continue;
@@ -311,47 +314,51 @@ public sealed partial class PackageProcessor
                 continue;
             }
             var column = def.Columns[map[i]];
-            values[map[i]] = ParseValue(column, span, mode, deletion, file, line);
+            values[map[i]] = ParseValue(def, column, span, mode, deletion, file, line);
         }
 
         if (values[0] is not string sourcedId) return null;
         var record = new CsvRecord(def, line, values, extensions is null ? null : MetadataJson(extensions)) { Extensions = extensions };
 
-        if (!deletion) CheckDateRange(record, "beginDate", "endDate");
-        if (!deletion) CheckDateRange(record, "startDate", "endDate");
+        if (!deletion) CheckDateRange(record);
         _ = sourcedId;
         return record;
     }
 
-    private void CheckDateRange(CsvRecord record, string begin, string end)
+    private void CheckDateRange(CsvRecord record)
     {
-        var bi = record.File.IndexOf(begin);
-        var ei = record.File.IndexOf(end);
-        if (bi < 0 || ei < 0) return;
-        if (record.Values[bi] is DateOnly b && record.Values[ei] is DateOnly e && e < b)
-            _problems.Report(Rules.DateRange.At(record.File.FileName, record.Line, end, e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        foreach (var (begin, end) in FilePlan.For(record.File).DateRanges)
+        {
+            if (record.Values[begin] is DateOnly b && record.Values[end] is DateOnly e && e < b)
+                _problems.Report(Rules.DateRange.At(record.File.FileName, record.Line, record.File.Columns[end].Name, e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        }
     }
 
     private bool CheckCharacters(ReadOnlySpan<char> span, string file, long line, string column)
     {
+        // Vectorised scans: this runs on every field of a prefecture's package.
         if (span.IndexOf('\uFFFD') >= 0)
         {
             _problems.Report(Rules.InvalidEncoding.At(file, line, column, span.ToString()));
             return false;
         }
-        foreach (var c in span)
+        var rest = span;
+        int i;
+        while ((i = rest.IndexOfAnyInRange('\0', '\u001F')) >= 0)
         {
-            if (c < 0x20 && c is not '\t' and not '\n' and not '\r')
+            var c = rest[i];
+            if (c is not '\t' and not '\n' and not '\r')
             {
                 _problems.Report(Rules.ControlCharacter.At(file, line, column, null, (int)c));
                 return false;
             }
+            rest = rest[(i + 1)..];
         }
         return true;
     }
 
-    private object? ParseValue(ColumnDefinition column, ReadOnlySpan<char> span, ProcessingMode mode, bool deletion, string file, long line)
+    private object? ParseValue(CsvFileDefinition def, ColumnDefinition column, ReadOnlySpan<char> span, ProcessingMode mode, bool deletion, string file, long line)
     {
         var name = column.Name;
         switch (column.Kind)
@@ -402,7 +409,7 @@ public sealed partial class PackageProcessor
             case ColumnKind.Enumeration:
             {
                 var value = span.ToString();
-                if (!IsEnumValue(column, value))
+                if (!IsEnumValue(def, column, value))
                     _problems.Report(Rules.Enumeration.At(file, line, name, value, value, name, string.Join(", ", column.Values!)));
                 return value;
             }
@@ -410,7 +417,7 @@ public sealed partial class PackageProcessor
             {
                 var value = NormaliseList(span);
                 foreach (var item in value.Split(','))
-                    if (!IsEnumValue(column, item))
+                    if (!IsEnumValue(def, column, item))
                         _problems.Report(Rules.Enumeration.At(file, line, name, item, item, name, string.Join(", ", column.Values!)));
                 return value;
             }
@@ -450,8 +457,9 @@ public sealed partial class PackageProcessor
         }
     }
 
-    private static bool IsEnumValue(ColumnDefinition column, string value) =>
-        column.Values!.Contains(value) || (column.Extensible && ExtensionValuePattern().IsMatch(value));
+    private bool IsEnumValue(CsvFileDefinition file, ColumnDefinition column, string value) =>
+        column.Values!.Contains(value) || (column.Extensible && ExtensionValuePattern().IsMatch(value)) ||
+        (_options.Profile.ExtraEnumerationValues.TryGetValue(file.Name + "." + column.Name, out var extra) && extra.Contains(value));
 
     /// <summary>Lists are stored as comma-joined values without surrounding spaces ("P1, P2" → "P1,P2").</summary>
     private static string NormaliseList(ReadOnlySpan<char> span)
@@ -483,64 +491,60 @@ public sealed partial class PackageProcessor
         _ => column,
     };
 
-    /// <summary><c>metadata.jp.kanaGivenName</c> columns → <c>{"jp":{"kanaGivenName":"…"}}</c>.</summary>
+    /// <summary><c>metadata.jp.kanaGivenName</c> columns → <c>{"jp":{"kanaGivenName":"…"}}</c> (keys sorted, so equal input gives equal text).</summary>
     public static string MetadataJson(IReadOnlyDictionary<string, string> extensions)
     {
-        var root = new SortedDictionary<string, object>(StringComparer.Ordinal);
-        foreach (var (column, value) in extensions)
+        var keys = extensions.Keys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        var buffer = JsonBuffer ??= new System.Buffers.ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var writer = JsonWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        var open = new List<string>(); // the object path currently open below the root
+        foreach (var key in keys)
         {
-            var path = column["metadata.".Length..].Split('.');
-            var node = root;
-            for (var i = 0; i < path.Length - 1; i++)
+            var path = key["metadata.".Length..].Split('.');
+            var common = 0;
+            while (common < open.Count && common < path.Length - 1 && open[common] == path[common]) common++;
+            for (var i = open.Count; i > common; i--) writer.WriteEndObject();
+            open.RemoveRange(common, open.Count - common);
+            for (var i = common; i < path.Length - 1; i++)
             {
-                if (!node.TryGetValue(path[i], out var child) || child is not SortedDictionary<string, object> dict)
-                {
-                    dict = new SortedDictionary<string, object>(StringComparer.Ordinal);
-                    node[path[i]] = dict;
-                }
-                node = dict;
+                writer.WriteStartObject(path[i]);
+                open.Add(path[i]);
             }
-            node[path[^1]] = value;
+            writer.WriteString(path[^1], extensions[key]);
         }
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            Write(writer, root);
-        return Encoding.UTF8.GetString(buffer.ToArray());
-
-        static void Write(Utf8JsonWriter writer, SortedDictionary<string, object> node)
-        {
-            writer.WriteStartObject();
-            foreach (var (key, value) in node)
-            {
-                writer.WritePropertyName(key);
-                if (value is SortedDictionary<string, object> child) Write(writer, child);
-                else writer.WriteStringValue((string)value);
-            }
-            writer.WriteEndObject();
-        }
+        for (var i = 0; i < open.Count; i++) writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.Flush();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? JsonBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? JsonWriter;
 
     // ---- Reference layer -----------------------------------------------------------------------------------------
 
     private void CheckReferences(CsvFileDefinition def, CsvRecord record, List<(string, long, string)> selfRefs)
     {
         if (record.IsDeletion) return;
-        for (var i = 0; i < def.Columns.Count; i++)
+        foreach (var (index, target) in FilePlan.For(def).References)
         {
-            var column = def.Columns[i];
-            if (column.References is null || record.Values[i] is not string value) continue;
-            if (column.Kind == ColumnKind.ReferenceList)
+            if (record.Values[index] is not string value) continue;
+            var column = def.Columns[index];
+            if (column.Kind == ColumnKind.ReferenceList && value.Contains(',', StringComparison.Ordinal))
             {
                 foreach (var id in value.Split(','))
-                    CheckReference(def, record, column, id, selfRefs);
+                    CheckReference(def, record, column, target, id, selfRefs);
             }
-            else CheckReference(def, record, column, value, selfRefs);
+            else CheckReference(def, record, column, target, value, selfRefs);
         }
     }
 
-    private void CheckReference(CsvFileDefinition def, CsvRecord record, ColumnDefinition column, string id, List<(string, long, string)> selfRefs)
+    private void CheckReference(CsvFileDefinition def, CsvRecord record, ColumnDefinition column, CsvFileDefinition target, string id, List<(string, long, string)> selfRefs)
     {
-        var target = CsvBinding.Get(column.References!);
         if (target == def)
         {
             if (id == record.SourcedId) _problems.Report(Rules.SelfReference.At(def.FileName, record.Line, column.Name, id, id));
@@ -550,11 +554,12 @@ public sealed partial class PackageProcessor
         if (_brokenFiles.Contains(target.Name)) return; // already reported: do not cascade
         if (_ids.TryGetValue(target.Name, out var set))
         {
-            if (set.Contains(id)) return;
-            if (set.IsDeleted(id))
+            switch (set.Lookup(id))
             {
-                _problems.Report(Rules.ToDeleted.At(def.FileName, record.Line, column.Name, id, id, target.Name));
-                return;
+                case IdState.Active: return;
+                case IdState.Deleted:
+                    _problems.Report(Rules.ToDeleted.At(def.FileName, record.Line, column.Name, id, id, target.Name));
+                    return;
             }
         }
         ReportUnresolved(def, target, id, def.FileName, record.Line, column.Name);
@@ -634,8 +639,13 @@ public sealed partial class PackageProcessor
     [GeneratedRegex(@"^\{[^:{}]+:[^{}]+\}(,\{[^:{}]+:[^{}]+\})*$")]
     private static partial Regex UserIdsPattern();
 
+    [GeneratedRegex(@"^metadata(\.[A-Za-z0-9_\-]+)+$")]
+    private static partial Regex ExtensionNamePattern();
+
     [GeneratedRegex(@"^ext:[a-zA-Z0-9.\-_]+$")]
     private static partial Regex ExtensionValuePattern();
+
+    private enum IdState { Absent, Active, Deleted }
 
     /// <summary>Compact set of sourcedIds: 128-bit XxHash of the UTF-16 text (collision odds ~1e-26 at 10⁶ ids).</summary>
     private sealed class IdSet
@@ -647,17 +657,40 @@ public sealed partial class PackageProcessor
         {
             var h = Hash(id);
             if (deletion) (_deleted ??= []).Add(h);
-            return _all.Add(h) ;
+            return _all.Add(h);
         }
 
-        public bool Contains(string id)
+        public bool Contains(string id) => Lookup(id) == IdState.Active;
+
+        public IdState Lookup(string id)
         {
             var h = Hash(id);
-            return _all.Contains(h) && (_deleted is null || !_deleted.Contains(h));
+            if (!_all.Contains(h)) return IdState.Absent;
+            return _deleted is not null && _deleted.Contains(h) ? IdState.Deleted : IdState.Active;
         }
 
-        public bool IsDeleted(string id) => _deleted is not null && _deleted.Contains(Hash(id));
-
         private static UInt128 Hash(string id) => XxHash128.HashToUInt128(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
+    }
+
+    /// <summary>Per-file facts computed once: reference columns with their target files, date ranges.</summary>
+    private sealed class FilePlan
+    {
+        private static readonly Dictionary<CsvFileDefinition, FilePlan> Plans = CsvBinding.Files.ToDictionary(f => f, f => new FilePlan(f));
+
+        private FilePlan(CsvFileDefinition file)
+        {
+            References = file.Columns.Select((c, i) => (c, i)).Where(x => x.c.References is not null)
+                .Select(x => (x.i, CsvBinding.Get(x.c.References!))).ToArray();
+            var ranges = new List<(int, int)>();
+            foreach (var (begin, end) in new[] { ("beginDate", "endDate"), ("startDate", "endDate") })
+                if (file.IndexOf(begin) >= 0 && file.IndexOf(end) >= 0) ranges.Add((file.IndexOf(begin), file.IndexOf(end)));
+            DateRanges = ranges.ToArray();
+        }
+
+        public (int Index, CsvFileDefinition Target)[] References { get; }
+
+        public (int Begin, int End)[] DateRanges { get; }
+
+        public static FilePlan For(CsvFileDefinition file) => Plans[file];
     }
 }

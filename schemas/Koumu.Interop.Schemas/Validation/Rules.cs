@@ -44,6 +44,9 @@ public static class Rules
         "Header column '{0}' is out of order: expected '{1}' at position {2}.", "ヘッダー列「{0}」の順序が不正です。{2}番目は「{1}」である必要があります。");
     public static readonly Rule HeaderExtensionPosition = E("structure.header_extension_position", RuleLayer.Structure,
         "Extension column '{0}' must come after all OneRoster columns.", "拡張列「{0}」は OneRoster の列の後に置く必要があります。");
+    public static readonly Rule HeaderExtensionName = E("structure.header_extension_name", RuleLayer.Structure,
+        "Extension column '{0}' must be metadata.<name>[.<name>…] with letters, digits, '_' or '-', and must not also be the prefix of another column.",
+        "拡張列「{0}」は metadata.<名前>[.<名前>…]（英数字・「_」・「-」）の形式で、他の列の接頭辞であってはなりません。");
     public static readonly Rule HeaderDuplicate = E("structure.header_duplicate", RuleLayer.Structure,
         "Header column '{0}' appears more than once.", "ヘッダー列「{0}」が重複しています。");
     public static readonly Rule FieldCount = E("structure.field_count", RuleLayer.Structure,

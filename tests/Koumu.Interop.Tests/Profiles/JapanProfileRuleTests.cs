@@ -649,11 +649,11 @@ public sealed class JapanProfileRuleTests
     [Fact]
     public async Task Guardian_enrollment_is_not_rejected_by_the_profile_layer()
     {
-        // The Japan Profile adds guardian to enrollments.role (MEIBO). The base type layer still rejects it until the
-        // CSV binding lets profiles extend enumerations (reported as a needed change outside this folder).
+        // The Japan Profile adds guardian to enrollments.role (MEIBO); the profile widens the base enumeration.
         var result = await Valid("jp-2").Set("enrollments", 0, "role", "guardian").ProcessAsync();
 
         AssertNo(result, JapanRules.EnrollmentRole);
+        Assert.DoesNotContain(result.Problems, p => p.RuleId == "type.enumeration");
     }
 
     [Theory]

@@ -44,6 +44,7 @@ public sealed class BaseRuleTests
         new("structure.header_missing_column", "orgs.csv", 1, "identifier", () => Rostering().File("orgs", "bulk", "sourcedId,status,dateLastModified,name,type,parentSourcedId", "org-district,,,Board,district,", "org-school,,,School,school,org-district")),
         new("structure.header_order", "orgs.csv", 1, "type", () => Rostering().File("orgs", "bulk", "sourcedId,status,dateLastModified,type,name,identifier,parentSourcedId", "org-district,,,district,Board,,", "org-school,,,school,School,,org-district")),
         new("structure.header_extension_position", "orgs.csv", 1, "metadata.jp.note", () => Rostering().File("orgs", "bulk", "sourcedId,status,dateLastModified,name,type,identifier,metadata.jp.note,parentSourcedId", "org-district,,,Board,district,,,", "org-school,,,School,school,,,org-district")),
+        new("structure.header_extension_name", "orgs.csv", 1, "metadata.jp", () => Rostering().File("orgs", "bulk", OrgsHeader + ",metadata.jp,metadata.jp.note", OrgRows.Select(r => r + ",x,y").ToArray())),
         new("structure.header_duplicate", "orgs.csv", 1, "name", () => Rostering().File("orgs", "bulk", OrgsHeader + ",name", OrgRows.Select(r => r + ",x").ToArray())),
         new("structure.field_count", "orgs.csv", 3, null, () => Rostering().File("orgs", "bulk", OrgsHeader, OrgRows[0], OrgRows[1] + ",extra")),
         new("structure.malformed_csv", "orgs.csv", 3, null, () => Rostering().File("orgs", "bulk", OrgsHeader, OrgRows[0], "org-school,,,\"School\"x,school,,org-district")),
