@@ -61,17 +61,18 @@ public static partial class HubStartup
 
         // Written to the console, not to the logger: log sinks are kept and shipped; a console line is not.
         // Only in demo mode (shared/reference/pitfalls.md: a production start never prints or logs secrets).
+        var console = app.Services.GetService<DemoConsole>()?.Writer ?? Console.Out;
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var url = addresses.FirstOrDefault() ?? "http://localhost:5000";
-            Console.WriteLine();
-            Console.WriteLine($"Koumu Interop hub (demo) at {url}");
-            Console.WriteLine($"  token endpoint: {url}{AuthSetup.TokenPath}");
-            Console.WriteLine($"  client_id:      {credential.Client.ClientId}");
-            Console.WriteLine($"  client_secret:  {credential.ClientSecret}   (new on every start)");
-            Console.WriteLine($"  tenant:         {DemoSeeder.Tenant}");
-            Console.WriteLine();
+            console.WriteLine();
+            console.WriteLine($"Koumu Interop hub (demo) at {url}");
+            console.WriteLine($"  token endpoint: {url}{AuthSetup.TokenPath}");
+            console.WriteLine($"  client_id:      {credential.Client.ClientId}");
+            console.WriteLine($"  client_secret:  {credential.ClientSecret}   (new on every start)");
+            console.WriteLine($"  tenant:         {DemoSeeder.Tenant}");
+            console.WriteLine();
         });
     }
 
@@ -80,4 +81,10 @@ public static partial class HubStartup
 
     [LoggerMessage(LogLevel.Information, "The store has no tenant: seeding tenant 'demo' with the demo roster.")]
     private static partial void LogSeeding(ILogger logger);
+}
+
+/// <summary>Where demo mode prints the URL and credential (the console unless a test registers its own writer).</summary>
+public sealed class DemoConsole(TextWriter writer)
+{
+    public TextWriter Writer { get; } = writer;
 }
