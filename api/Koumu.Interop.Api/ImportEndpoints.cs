@@ -38,8 +38,7 @@ public static partial class ImportEndpoints
         if (definition is null) return Problems.BadRequest($"Unknown profile '{Truncate(profile)}'. Known profiles: {ProfileList()}.");
         if (!TryEncoding(encoding, out var sourceEncoding))
             return Problems.BadRequest($"Unknown encoding '{Truncate(encoding)}'. Use utf-8 (with or without BOM) or shift_jis (CP932).");
-        var (tenantId, problem) = await TenantAccess.ResolveAsync(user, tenant, store, createIfMissing: true, cancellationToken);
-        if (problem is not null) return problem;
+        if (TenantAccess.Check(user, tenant) is { } refused) return refused;
 
         var (upload, uploadProblem) = await UploadReceiver.ReceiveAsync(request, settings, cancellationToken);
         if (uploadProblem is not null) return uploadProblem;
@@ -47,6 +46,13 @@ public static partial class ImportEndpoints
         ImportJob job;
         try
         {
+            // Only a received upload creates a tenant, never a refused one.
+            var (tenantId, problem) = await TenantAccess.ResolveAsync(user, tenant, store, createIfMissing: true, cancellationToken);
+            if (problem is not null)
+            {
+                File.Delete(upload!.Path);
+                return problem;
+            }
             job = await jobs.CreateAsync(tenantId!.Value, definition.Id, upload!.FileName, cancellationToken);
             queue.Enqueue(new ImportWorkItem(job.Id, tenantId.Value, tenant, upload.Path, definition, sourceEncoding, user.ClientId()));
         }

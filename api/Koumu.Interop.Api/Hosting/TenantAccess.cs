@@ -12,13 +12,18 @@ namespace Koumu.Interop.Api.Hosting;
 /// </summary>
 public static class TenantAccess
 {
+    /// <summary>The checks that need no database: a well-formed code the caller may act on.</summary>
+    public static ProblemHttpResult? Check(ClaimsPrincipal user, string tenant)
+    {
+        if (!Caller.IsValidTenantCode(tenant))
+            return Problems.BadRequest("A tenant code is 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        return user.MayAccessTenant(tenant) ? null : Problems.Forbidden($"This client is confined to tenant '{user.Tenant()}'.");
+    }
+
     public static async Task<(int? TenantId, ProblemHttpResult? Problem)> ResolveAsync(
         ClaimsPrincipal user, string tenant, RosterStore store, bool createIfMissing, CancellationToken cancellationToken)
     {
-        if (!Caller.IsValidTenantCode(tenant))
-            return (null, Problems.BadRequest("A tenant code is 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit."));
-        if (!user.MayAccessTenant(tenant))
-            return (null, Problems.Forbidden($"This client is confined to tenant '{user.Tenant()}'."));
+        if (Check(user, tenant) is { } refused) return (null, refused);
         // The first import into a tenant creates it: a board of education exists in the hub from its first roster on.
         if (createIfMissing) return (await store.EnsureTenantAsync(tenant, tenant, cancellationToken), null);
         var id = await store.FindTenantAsync(tenant, cancellationToken);

@@ -136,6 +136,24 @@ public sealed class ImportApiTests(KoumuApiFactory hub) : IClassFixture<KoumuApi
     }
 
     [Fact]
+    public async Task Refused_upload_does_not_create_the_tenant_but_the_first_accepted_one_does()
+    {
+        using var op = await hub.AdminAsync("*");
+        var big = new ByteArrayContent(new byte[KoumuApiFactory.UploadLimit + 1]);
+        big.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+
+        using var refused = await op.PostAsync("/koumu/admin/v1/tenants/board-new/imports?profile=oneroster-1.2", big);
+        using var before = await op.GetAsync("/koumu/admin/v1/tenants/board-new/exports");
+        using var accepted = await op.PostAsync("/koumu/admin/v1/tenants/board-new/imports?profile=oneroster-1.2", Zip(Rostering()));
+        await WaitForJobAsync(op, accepted.Headers.Location!);
+        using var after = await op.GetAsync("/koumu/admin/v1/tenants/board-new/exports");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
     public async Task Chunked_upload_growing_past_the_limit_is_413_and_leaves_no_file()
     {
         using var admin = await hub.AdminAsync("board-a");
