@@ -468,6 +468,8 @@ public sealed partial class PackageProcessor
         return string.Join(',', span.ToString().Split(',', StringSplitOptions.TrimEntries));
     }
 
+    private static readonly string[] InstantFormats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK"];
+
     /// <summary>ISO 8601 instant with a zone designator (Z or ±hh:mm), converted to UTC.</summary>
     internal static bool TryParseInstant(ReadOnlySpan<char> span, out DateTime value)
     {
@@ -475,7 +477,7 @@ public sealed partial class PackageProcessor
         if (span.Length < 20 || span[10] != 'T') return false;
         var hasZone = span[^1] == 'Z' || (span.Length >= 6 && span[^6] is '+' or '-' && span[^3] == ':');
         if (!hasZone) return false;
-        if (!DateTimeOffset.TryParse(span, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dto)) return false;
+        if (!DateTimeOffset.TryParseExact(span, InstantFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dto)) return false;
         value = dto.UtcDateTime;
         return true;
     }
