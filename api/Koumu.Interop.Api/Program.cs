@@ -1,7 +1,24 @@
+using Koumu.Interop.Api;
+using Koumu.Interop.Api.Auth;
+using Koumu.Interop.Api.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+var settings = HubSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddKoumuHub(settings).AddKoumuAuth(settings);
+builder.Services.AddProblemDetails();
+
 var app = builder.Build();
-app.MapGet("/", () => "Koumu Interop");
-app.Run();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapTokenEndpoints();
+app.MapClientEndpoints();
+app.MapImportEndpoints();
+app.MapExportEndpoints();
+
+await HubStartup.InitializeAsync(app);
+await app.RunAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

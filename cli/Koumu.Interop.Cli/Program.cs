@@ -1,1 +1,10 @@
-Console.WriteLine("koumu");
+using Koumu.Interop.Cli;
+
+// Progress goes to stderr only when a person is watching; piped or redirected runs stay plain text.
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+return await new KoumuCli(Console.Out, Console.Error, showProgress: !Console.IsErrorRedirected).RunAsync(args, cancel.Token);

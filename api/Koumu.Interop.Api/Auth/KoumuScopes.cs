@@ -1,0 +1,41 @@
+namespace Koumu.Interop.Api.Auth;
+
+/// <summary>
+/// The scopes the token endpoint knows: the 13 OneRoster 1.2 scope URIs (1EdTech OneRoster 1.2 OpenAPI,
+/// <c>securitySchemes.OAuth2CC</c>; shared/reference/oneroster.md §1.3) and the hub's own <c>koumu.admin</c>.
+/// </summary>
+public static class KoumuScopes
+{
+    public const string Admin = "koumu.admin";
+
+    public const string OneRosterPrefix = "https://purl.imsglobal.org/spec/or/v1p2/scope/";
+
+    public const string RosterCoreReadonly = OneRosterPrefix + "roster-core.readonly";
+    public const string RosterReadonly = OneRosterPrefix + "roster.readonly";
+    public const string RosterDemographicsReadonly = OneRosterPrefix + "roster-demographics.readonly";
+    public const string GradebookReadonly = OneRosterPrefix + "gradebook.readonly";
+    public const string GradebookCoreReadonly = OneRosterPrefix + "gradebook-core.readonly";
+    public const string GradebookCreatePut = OneRosterPrefix + "gradebook.createput";
+    public const string GradebookCreatePost = OneRosterPrefix + "gradebook.createpost";
+    public const string GradebookDelete = OneRosterPrefix + "gradebook.delete";
+    public const string AssessmentReadonly = OneRosterPrefix + "assessment.readonly";
+    public const string AssessmentCreatePut = OneRosterPrefix + "assessment.createput";
+    public const string AssessmentDelete = OneRosterPrefix + "assessment.delete";
+    public const string ResourceReadonly = OneRosterPrefix + "resource.readonly";
+    public const string ResourceCoreReadonly = OneRosterPrefix + "resource-core.readonly";
+
+    public static readonly IReadOnlyList<string> OneRosterReadOnly =
+    [
+        RosterCoreReadonly, RosterReadonly, RosterDemographicsReadonly, GradebookReadonly, GradebookCoreReadonly,
+        AssessmentReadonly, ResourceReadonly, ResourceCoreReadonly,
+    ];
+
+    public static readonly IReadOnlyList<string> OneRoster =
+    [
+        .. OneRosterReadOnly, GradebookCreatePut, GradebookCreatePost, GradebookDelete, AssessmentCreatePut, AssessmentDelete,
+    ];
+
+    public static readonly IReadOnlyList<string> All = [.. OneRoster, Admin];
+
+    public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
+}
