@@ -79,3 +79,16 @@ public sealed class ImportProblem
 
     public string? Value { get; set; }
 }
+
+/// <summary>
+/// An extension column (<c>metadata.*</c>) seen in a tenant's imports of a file, so exports can write it back
+/// (import → export → import leaves the store identical).
+/// </summary>
+public sealed class RosterExtensionColumn
+{
+    public int TenantId { get; set; }
+
+    public required string File { get; set; }
+
+    public required string Column { get; set; }
+}

@@ -16,6 +16,8 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<ImportProblem> ImportProblems => Set<ImportProblem>();
 
+    public DbSet<RosterExtensionColumn> RosterExtensionColumns => Set<RosterExtensionColumn>();
+
     public abstract DatabaseProvider Provider { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -63,6 +65,16 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
             b.Property(p => p.Value).HasColumnName("value");
             b.HasIndex(p => new { p.JobId, p.Sequence }).IsUnique();
             b.HasOne<ImportJob>().WithMany().HasForeignKey(p => p.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<RosterExtensionColumn>(b =>
+        {
+            b.ToTable("roster_extension_columns");
+            b.Property(c => c.TenantId).HasColumnName("tenant_id");
+            b.Property(c => c.File).HasColumnName("file").HasMaxLength(64);
+            b.Property(c => c.Column).HasColumnName("column_name").HasMaxLength(256);
+            b.HasKey(c => new { c.TenantId, c.File, c.Column });
+            b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId);
         });
 
         foreach (var file in CsvBinding.Files) MapRosterTable(modelBuilder, file);

@@ -1,15 +1,131 @@
+using System.Data.Common;
 using Koumu.Interop.Schemas.Packages;
 using Koumu.Interop.Schemas.Validation;
+using Koumu.Interop.Storage.Import;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Koumu.Interop.Storage;
 
-// Temporary: implemented by the storage work.
 public sealed partial class RosterStore
 {
-    public partial Task MigrateAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
-    public partial Task<int> EnsureTenantAsync(string code, string name, CancellationToken cancellationToken) => throw new NotImplementedException();
-    public partial Task<int?> FindTenantAsync(string code, CancellationToken cancellationToken) => throw new NotImplementedException();
-    public partial Task<ImportOutcome> ImportAsync(int tenantId, IPackageSource source, ProcessingOptions options, CancellationToken cancellationToken) => throw new NotImplementedException();
-    public partial Task ExportAsync(int tenantId, ExportOptions options, Stream output, CancellationToken cancellationToken) => throw new NotImplementedException();
-    public partial KoumuDbContext CreateDbContext() => throw new NotImplementedException();
+    public partial KoumuDbContext CreateDbContext() => StorageContexts.Create(Options);
+
+    public partial async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        if (Options.Provider == DatabaseProvider.Sqlite)
+        {
+            var builder = new SqliteConnectionStringBuilder(Options.ConnectionString);
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (directory is not null) Directory.CreateDirectory(directory);
+        }
+        await using var db = CreateDbContext();
+        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        if (Options.Provider == DatabaseProvider.Sqlite)
+        {
+            // WAL lets readers (the REST API) run while an import writes.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public partial async Task<int> EnsureTenantAsync(string code, string name, CancellationToken cancellationToken)
+    {
+        await using var db = CreateDbContext();
+        var existing = await db.Tenants.Where(t => t.Code == code).Select(t => (int?)t.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (existing is int id) return id;
+        var tenant = new Tenant { Code = code, Name = name, CreatedAt = DateTime.UtcNow };
+        db.Tenants.Add(tenant);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return tenant.Id;
+    }
+
+    public partial async Task<int?> FindTenantAsync(string code, CancellationToken cancellationToken)
+    {
+        await using var db = CreateDbContext();
+        return await db.Tenants.Where(t => t.Code == code).Select(t => (int?)t.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public partial Task<ImportOutcome> ImportAsync(int tenantId, IPackageSource source, ProcessingOptions options, CancellationToken cancellationToken) =>
+        ImportAsync(tenantId, source, options, sinkDecorator: null, cancellationToken);
+
+    /// <summary>
+    /// The import transaction. <paramref name="sinkDecorator"/> lets tests force a failure mid-import.
+    /// </summary>
+    internal async Task<ImportOutcome> ImportAsync(int tenantId, IPackageSource source, ProcessingOptions options,
+        Func<IRecordSink, IRecordSink>? sinkDecorator, CancellationToken cancellationToken)
+    {
+        // Millisecond precision: the instant survives export (…T…sss Z), PostgreSQL (µs) and SQLite alike.
+        var now = DateTime.UtcNow;
+        var importedAt = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        RosterWriter writer;
+        if (connection is NpgsqlConnection npgsql)
+        {
+            // One import at a time per tenant, across every hub process.
+            await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(7301, @tenant)", npgsql, (NpgsqlTransaction)transaction))
+            {
+                lockCommand.Parameters.AddWithValue("tenant", tenantId);
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            writer = new PostgresRosterWriter(npgsql, (NpgsqlTransaction)transaction, tenantId, importedAt);
+        }
+        else
+        {
+            writer = new SqliteRosterWriter((SqliteConnection)connection, (SqliteTransaction)transaction, tenantId, importedAt);
+        }
+
+        try
+        {
+            IRecordSink sink = sinkDecorator is null ? writer : sinkDecorator(writer);
+            var result = await PackageProcessor.ProcessAsync(source, options, sink, writer, cancellationToken).ConfigureAwait(false);
+            if (!result.Accepted)
+            {
+                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                return new ImportOutcome(result, Committed: false, importedAt);
+            }
+            await writer.SaveExtensionColumnsAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new ImportOutcome(result, Committed: true, importedAt);
+        }
+        catch
+        {
+            try { await writer.DisposeAsync().ConfigureAwait(false); }
+            catch (NpgsqlException) { /* the copy failed too: the rollback below discards it */ }
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    internal async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        DbConnection connection = Options.Provider == DatabaseProvider.Postgres
+            ? new NpgsqlConnection(Options.ConnectionString)
+            : new SqliteConnection(Options.ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (connection is SqliteConnection sqlite)
+        {
+            await using var pragma = sqlite.CreateCommand();
+            // Foreign keys on (tenant_id → tenants); wait for a concurrent writer instead of failing at once.
+            pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return connection;
+    }
+}
+
+public sealed partial class RosterStore
+{
+    public partial async Task ExportAsync(int tenantId, ExportOptions options, Stream output, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot for the whole package, so files agree with each other while imports run.
+        await using var transaction = await connection.BeginTransactionAsync(
+            Options.Provider == DatabaseProvider.Postgres ? System.Data.IsolationLevel.RepeatableRead : System.Data.IsolationLevel.Serializable,
+            cancellationToken).ConfigureAwait(false);
+        await Export.RosterExport.WriteAsync(connection, transaction, tenantId, options, output, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

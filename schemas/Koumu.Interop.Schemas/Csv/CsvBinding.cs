@@ -55,6 +55,9 @@ public sealed record ColumnDefinition(
     /// <summary>Column name in storage: snake_case of the CSV header.</summary>
     public string StorageName { get; } = Naming.ToSnakeCase(Name);
 
+    /// <summary>The column name quoted for SQL (enrollments.primary is a reserved word in both databases).</summary>
+    public string SqlName => "\"" + StorageName + "\"";
+
     public StorageType StorageType => Kind switch
     {
         ColumnKind.Date => StorageType.Date,

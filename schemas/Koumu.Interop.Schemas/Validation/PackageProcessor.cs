@@ -117,7 +117,7 @@ public sealed partial class PackageProcessor
         var selfRefs = new List<(string Id, long Line, string Column)>();
         var hierarchy = def == CsvBinding.Orgs || def == CsvBinding.AcademicSessions ? new Dictionary<string, (string? Parent, long Line)>(StringComparer.Ordinal) : null;
 
-        if (_sink is not null) await _sink.BeginFileAsync(def, mode, ct).ConfigureAwait(false);
+        var begun = false;
         using var text = OpenText(file);
         CsvDataReader csv;
         try
@@ -131,7 +131,14 @@ public sealed partial class PackageProcessor
         }
         catch (CsvRecordTooLargeException)
         {
-            _problems.Report(Rules.RecordTooLarge.At(file, 1, null, null, _options.Limits.MaxRecordChars));
+            // The reader looks ahead past the header while opening: the record is the header or the first row.
+            _problems.Report(Rules.RecordTooLarge.At(file, null, null, null, _options.Limits.MaxRecordChars));
+            _brokenFiles.Add(def.Name);
+            return;
+        }
+        catch (CsvMissingHeadersException)
+        {
+            _problems.Report(Rules.HeaderMissing.At(file, 1, null, null));
             _brokenFiles.Add(def.Name);
             return;
         }
@@ -153,6 +160,9 @@ public sealed partial class PackageProcessor
                 _brokenFiles.Add(def.Name);
                 return;
             }
+            // Begin only once the file is readable, so every Begin has its End below.
+            begun = Writing;
+            if (begun) await _sink!.BeginFileAsync(def, mode, ct).ConfigureAwait(false);
 
             long nextLine = 2;
             while (true)
@@ -203,18 +213,19 @@ public sealed partial class PackageProcessor
 
                 foreach (var rule in _options.Profile.Rules) rule.CheckRecord(record, _profileContext!, _problems);
 
-                if (Writing) await _sink!.WriteAsync(record, ct).ConfigureAwait(false);
+                if (begun && Writing) await _sink!.WriteAsync(record, ct).ConfigureAwait(false);
                 if (rows % 50_000 == 0) _options.Progress?.Report(new ProcessingProgress(file, rows, _problems.ErrorCount + _problems.WarningCount));
             }
         }
+
+        // The sink finishes the file first: a store lookup below must not run while the sink's bulk copy is open.
+        if (begun) await _sink!.EndFileAsync(def, mode, ct).ConfigureAwait(false);
 
         // Self references (org parents, session parents, user agents) can point forward in the same file.
         foreach (var (id, line, column) in selfRefs)
             if (!ids.Contains(id)) ReportUnresolved(def, def, id, file, line, column);
 
         if (hierarchy is not null) await CheckHierarchyAsync(def, mode, hierarchy, ct).ConfigureAwait(false);
-
-        if (_sink is not null) await _sink.EndFileAsync(def, mode, ct).ConfigureAwait(false);
         _summaries.Add(new FileSummary(def.Name, mode, rows, deletions, layout));
         _options.Progress?.Report(new ProcessingProgress(file, rows, _problems.ErrorCount + _problems.WarningCount));
     }
@@ -234,6 +245,7 @@ public sealed partial class PackageProcessor
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in header)
             if (!seen.Add(name)) _problems.Report(Rules.HeaderDuplicate.At(file, 1, name, null, name));
+        if (_problems.ErrorCount != before) return null; // positions are meaningless with a repeated column
 
         var map = new int[header.Length];
         var lastSpec = -1;

@@ -12,7 +12,7 @@ public sealed class PackageBuilder
 {
     private readonly Dictionary<string, string> _modes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _manifestOverrides = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _manifestOverrides = new(StringComparer.Ordinal);
 
     public string OneRosterVersion { get; set; } = "1.2";
 
@@ -41,7 +41,7 @@ public sealed class PackageBuilder
         return this;
     }
 
-    public PackageBuilder Manifest(string property, string value)
+    public PackageBuilder Manifest(string property, string? value)
     {
         _manifestOverrides[property] = value;
         return this;
