@@ -17,7 +17,7 @@ if (arguments is null || arguments.Command is not ("import" or "generate"))
 {
     Console.Error.WriteLine("""
         usage: bench import   --pupils N (--pg "<conn>" | --sqlite <file>) [--seed S] [--boards B] [--profile jp-1.2.1]
-                              [--folder <existing package folder>] [--keep] [--skip-copy] [--skip-import]
+                              [--folder <existing package folder>] [--keep] [--skip-copy] [--skip-validate] [--skip-import] [--reimport]
                bench generate --pupils N --out <folder | file.zip> [--seed S] [--boards B]
         """);
     return 2;
@@ -52,6 +52,24 @@ var sqlite = arguments.Optional("sqlite");
 if ((pg is null) == (sqlite is null))
 {
     Console.Error.WriteLine("import needs exactly one of --pg \"<connection string>\" or --sqlite <file>.");
+    return 2;
+}
+// Every run measures a first import into an empty store: PostgreSQL gets a fresh database (dropped afterwards unless
+// --keep), SQLite a new file. Importing into a store that already holds another package measures a bulk replacement
+// (every missing record marked tobedeleted) instead — use --reimport to measure that on purpose.
+string? runDatabase = null;
+if (pg is not null)
+{
+    runDatabase = $"koumu_bench_run_{Environment.ProcessId}";
+    await using var admin = new Npgsql.NpgsqlConnection(pg);
+    await admin.OpenAsync();
+    await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {runDatabase}", admin);
+    await create.ExecuteNonQueryAsync();
+    pg = new Npgsql.NpgsqlConnectionStringBuilder(pg) { Database = runDatabase }.ConnectionString;
+}
+else if (File.Exists(sqlite))
+{
+    Console.Error.WriteLine($"{sqlite} exists: the benchmark needs a new file (it measures a first import).");
     return 2;
 }
 var profile = OneRosterProfiles.Find(arguments.Optional("profile") ?? OneRosterProfiles.JapanV121.Id)
@@ -94,6 +112,18 @@ try
         Console.WriteLine($"raw copy: {rows:N0} rows, {Report(copy, rows)}");
     }
 
+    // (2b) Validation alone (PackageProcessor without a sink): how much of the import is parsing and checking.
+    PhaseResult? validate = null;
+    if (!arguments.Flag("skip-validate"))
+    {
+        GC.Collect();
+        using var meter = new Meter("validate");
+        using var source = PackageSource.Open(folder);
+        var result = await PackageProcessor.ProcessAsync(source, new ProcessingOptions { Profile = profile });
+        validate = meter.Stop();
+        Console.WriteLine($"validate only: errors={result.ErrorCount}, warnings={result.WarningCount}, {Report(validate, packageRows)}");
+    }
+
     // (3) The hub's import: validation (profile rules included) and storage, all-or-nothing.
     PhaseResult? import = null;
     string? importNote = null;
@@ -114,6 +144,16 @@ try
             foreach (var problem in outcome.Result.Problems.Take(10))
                 Console.WriteLine($"  {problem.RuleId} {problem.File}:{problem.Line} {problem.Column} {problem.MessageEn}");
             if (!outcome.Committed) importNote = "rejected — not a valid measurement";
+            if (arguments.Flag("reimport"))
+            {
+                // The nightly case: the same bulk package again, nothing changed.
+                GC.Collect();
+                using var again = new Meter("reimport");
+                using var sameSource = PackageSource.Open(folder);
+                var second = await store.ImportAsync(tenant, sameSource, new ProcessingOptions { Profile = profile });
+                var reimport = again.Stop();
+                Console.WriteLine($"reimport (unchanged): committed={second.Committed}, errors={second.Result.ErrorCount}, {Report(reimport, packageRows)}");
+            }
         }
         catch (NotImplementedException)
         {
@@ -128,16 +168,24 @@ try
     var ratio = copyRate is { } c && importRate is { } i ? i / c : (double?)null;
     Console.WriteLine(ratio is { } r ? $"import/copy ratio: {r:N2} (goal ≥ 0.50) → {(r >= 0.5 ? "MET" : "NOT MET")}" : "import/copy ratio: not measured");
     Console.WriteLine();
-    Console.WriteLine("| date | database | pupils | rows | generate s | raw copy rows/s | import rows/s | import/copy | peak WS MB (gen / copy / import) | allocated MB (gen / copy / import) |");
-    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---|---|");
+    Console.WriteLine("| date | database | pupils | rows | generate s | raw copy rows/s | validate-only rows/s | import rows/s | import/copy | peak WS MB (gen / copy / validate / import) | allocated MB (gen / copy / validate / import) |");
+    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {DateTime.UtcNow:yyyy-MM-dd} | {database} | {options.Pupils:N0} | {packageRows:N0} | {Seconds(generate)} | {Rate(copyRate)} | {(importRate is null ? importNote ?? "—" : Rate(importRate))} | {(ratio is { } x ? x.ToString("N2", CultureInfo.InvariantCulture) : "—")} | {Mb(generate?.PeakWorkingSet)} / {Mb(copy?.PeakWorkingSet)} / {Mb(import?.PeakWorkingSet)} | {Mb(generate?.AllocatedBytes)} / {Mb(copy?.AllocatedBytes)} / {Mb(import?.AllocatedBytes)} |"));
+        $"| {DateTime.UtcNow:yyyy-MM-dd} | {database} | {options.Pupils:N0} | {packageRows:N0} | {Seconds(generate)} | {Rate(copyRate)} | {Rate(validate is null ? null : packageRows / validate.Elapsed.TotalSeconds)} | {(importRate is null ? importNote ?? "—" : Rate(importRate))} | {(ratio is { } x ? x.ToString("N2", CultureInfo.InvariantCulture) : "—")} | {Mb(generate?.PeakWorkingSet)} / {Mb(copy?.PeakWorkingSet)} / {Mb(validate?.PeakWorkingSet)} / {Mb(import?.PeakWorkingSet)} | {Mb(generate?.AllocatedBytes)} / {Mb(copy?.AllocatedBytes)} / {Mb(validate?.AllocatedBytes)} / {Mb(import?.AllocatedBytes)} |"));
     using var process = System.Diagnostics.Process.GetCurrentProcess();
     Console.WriteLine($"process peak working set: {process.PeakWorkingSet64 / 1e6:N0} MB; total allocated {GC.GetTotalAllocatedBytes() / 1e6:N0} MB");
 }
 finally
 {
     if (generated && !arguments.Flag("keep")) Directory.Delete(folder, recursive: true);
+    if (runDatabase is not null && !arguments.Flag("keep"))
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var admin = new Npgsql.NpgsqlConnection(arguments.Required("pg"));
+        await admin.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {runDatabase} WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
 }
 return 0;
 
