@@ -1,3 +1,4 @@
+using Koumu.Interop.Schemas.Demo;
 using Koumu.Interop.Schemas.Packages;
 using Koumu.Interop.Schemas.Profiles;
 using Koumu.Interop.Schemas.Validation;
@@ -34,10 +35,6 @@ internal static class DemoSeeder
         }
     }
 
-    private static void WritePackage(string folder, int? pupils)
-    {
-        _ = folder;
-        _ = pupils;
-        throw new NotSupportedException("The demo generator (Koumu.Interop.Schemas.Demo) has not landed on main yet.");
-    }
+    private static void WritePackage(string folder, int? pupils) =>
+        DemoGenerator.Write(pupils is null ? DemoOptions.Demo : DemoOptions.Demo with { Pupils = pupils.Value }, folder);
 }
