@@ -143,8 +143,13 @@ public sealed class ImportJobStore(RosterStore store)
                 cancellationToken);
     }
 
+    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+
+    private static DateTime? Utc(DateTime? value) => value is null ? null : Utc(value.Value);
+
     public static ImportJobView View(ImportJob job, string tenant) => new(
-        job.Id, tenant, job.Status, job.Profile, job.FileName, job.CreatedAt, job.StartedAt, job.FinishedAt,
+        // SQLite hands DateTime back without a kind: every stored instant is UTC, so say so (the JSON gets its 'Z').
+        job.Id, tenant, job.Status, job.Profile, job.FileName, Utc(job.CreatedAt), Utc(job.StartedAt), Utc(job.FinishedAt),
         job.ErrorCount, job.WarningCount,
         job.SummaryJson is null ? null : JsonSerializer.Deserialize<JsonElement>(job.SummaryJson),
         job.FailureMessage);

@@ -84,7 +84,7 @@ public sealed partial class OpenApiContractTests(KoumuApiFactory hub) : IClassFi
     /// Just enough YAML to read mapping keys of a block-style document by indentation (the test project has no YAML
     /// library; openapi.yaml uses block mappings for every level these tests walk).
     /// </summary>
-    private sealed partial class Yaml(IReadOnlyList<(int Indent, string Key)> lines)
+    internal sealed partial class Yaml(IReadOnlyList<(int Indent, string Key)> lines)
     {
         public static Yaml Load(string path) => new(
             File.ReadAllLines(path)
