@@ -17,6 +17,39 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
     private NpgsqlBinaryImporter? _copy;
     private CsvFileDefinition? _file;
     private bool _staged;
+    private List<string>? _deferred;
+    private HashSet<string>? _emptyTables;
+
+    /// <summary>
+    /// Decides, before this import touches any roster table, which tables it may load as initial loads (no rows at all,
+    /// bulk in this package). Initial loads drop and rebuild keys and indexes under exclusive table locks, so they run
+    /// alone: such an import holds the hub-wide import lock exclusively, every other import holds it shared. Under the
+    /// lock the emptiness is checked again (a concurrent import may have committed rows meanwhile).
+    /// </summary>
+    public override async ValueTask BeginPackageAsync(Manifest manifest, CancellationToken cancellationToken)
+    {
+        var bulk = CsvBinding.Files.Where(f => manifest.ModeOf(f) == ProcessingMode.Bulk).Select(f => f.StorageName).ToList();
+        var empty = bulk.Count == 0 ? [] : await QueryEmptyAsync(bulk).ConfigureAwait(false);
+        if (empty.Count == 0)
+        {
+            await ExecuteAsync("SELECT pg_advisory_xact_lock_shared(7302)", cancellationToken).ConfigureAwait(false);
+            _emptyTables = [];
+            return;
+        }
+        await ExecuteAsync("SELECT pg_advisory_xact_lock(7302)", cancellationToken).ConfigureAwait(false);
+        _emptyTables = await QueryEmptyAsync(bulk).ConfigureAwait(false);
+
+        async Task<HashSet<string>> QueryEmptyAsync(List<string> tables)
+        {
+            await using var command = Command("SELECT " + string.Join(", ", tables.Select(t => $"NOT EXISTS (SELECT 1 FROM {t})")));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var result = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < tables.Count; i++)
+                if (reader.GetBoolean(i)) result.Add(tables[i]);
+            return result;
+        }
+    }
 
     public override async ValueTask DisposeAsync()
     {
@@ -32,11 +65,16 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
         _file = file;
         var table = file.StorageName;
         _staged = true;
+        _deferred = null;
         if (mode == ProcessingMode.Bulk)
         {
             await using var exists = Command($"SELECT EXISTS (SELECT 1 FROM {table} WHERE tenant_id = @tenant)");
             AddParameter(exists, "tenant", TenantId);
             _staged = (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            // Initial load of an empty table (a new hub, a prefecture's first import): build keys and indexes once
+            // after the copy instead of maintaining them row by row, as pg_restore does. The drops are part of the
+            // import's transaction, so a rejected import restores them untouched.
+            if (_emptyTables?.Contains(table) == true) _deferred = await DeferConstraintsAndIndexesAsync(table, cancellationToken).ConfigureAwait(false);
         }
         var target = table;
         if (_staged)
@@ -47,6 +85,43 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
         }
         _copy = await Connection.BeginBinaryImportAsync(
             $"COPY {target} ({ColumnList(file)}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Drops the table's indexes and constraints (remembering their definitions) for an initial bulk load.</summary>
+    private async Task<List<string>> DeferConstraintsAndIndexesAsync(string table, CancellationToken cancellationToken)
+    {
+        var recreate = new List<string>();
+        var drop = new List<string>();
+        await using (var constraints = Command(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = @table::regclass AND contype IN ('p', 'f', 'u') ORDER BY contype DESC"))
+        {
+            AddParameter(constraints, "table", table);
+            await using var reader = await constraints.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var name = reader.GetString(0);
+                drop.Add($"ALTER TABLE {table} DROP CONSTRAINT \"{name}\"");
+                recreate.Add($"ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {reader.GetString(1)}");
+            }
+        }
+        await using (var indexes = Command(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() AND i.tablename = @table " +
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)"))
+        {
+            AddParameter(indexes, "table", table);
+            await using var reader = await indexes.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                drop.Add($"DROP INDEX \"{reader.GetString(0)}\"");
+                recreate.Add(reader.GetString(1));
+            }
+        }
+        // Constraints first (the primary key before the foreign keys that may rely on it), then plain indexes.
+        recreate.Sort((a, b) => Rank(a).CompareTo(Rank(b)));
+        foreach (var sql in drop) await ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+        return recreate;
+
+        static int Rank(string sql) => sql.Contains("PRIMARY KEY", StringComparison.Ordinal) ? 0 : sql.Contains("FOREIGN KEY", StringComparison.Ordinal) ? 1 : 2;
     }
 
     protected override ValueTask WriteRecordAsync(CsvRecord record, CancellationToken cancellationToken)
@@ -92,6 +167,13 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
             await _copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
             await _copy.DisposeAsync().ConfigureAwait(false);
             _copy = null;
+        }
+        if (_deferred is not null)
+        {
+            // Sort-based builds: far cheaper than a million random B-tree inserts.
+            await ExecuteAsync("SET LOCAL maintenance_work_mem = '256MB'", cancellationToken).ConfigureAwait(false);
+            foreach (var sql in _deferred) await ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+            _deferred = null;
         }
         if (!_staged) return;
 

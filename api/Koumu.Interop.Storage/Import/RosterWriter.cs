@@ -29,6 +29,8 @@ internal abstract class RosterWriter(DbConnection connection, DbTransaction tran
 
     private readonly Dictionary<string, HashSet<string>> _extensionColumns = new(StringComparer.Ordinal);
 
+    public virtual ValueTask BeginPackageAsync(Manifest manifest, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public abstract ValueTask BeginFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken);
 
     public ValueTask WriteAsync(CsvRecord record, CancellationToken cancellationToken)

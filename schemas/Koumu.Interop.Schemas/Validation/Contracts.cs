@@ -7,6 +7,9 @@ namespace Koumu.Interop.Schemas.Validation;
 /// <summary>Where valid records go (a store writer; nothing for <c>koumu validate</c>).</summary>
 public interface IRecordSink
 {
+    /// <summary>Called once, after manifest.csv was read and before the first file (only while the package has no error).</summary>
+    ValueTask BeginPackageAsync(Manifest manifest, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     ValueTask BeginFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken);
 
     /// <summary>Called for each record, in file order, only while the package has no error so far.</summary>

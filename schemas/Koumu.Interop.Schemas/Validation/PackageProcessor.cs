@@ -84,6 +84,8 @@ public sealed partial class PackageProcessor
             else if (_manifest.ModeOf(def) == ProcessingMode.Absent) _problems.Report(Rules.FileNotDeclared.At(name, null, null, null, name));
         }
 
+        if (Writing) await _sink!.BeginPackageAsync(_manifest, ct).ConfigureAwait(false);
+
         foreach (var def in CsvBinding.Files)
         {
             var mode = _manifest.ModeOf(def);

@@ -41,6 +41,8 @@ public sealed class AllOrNothingTests
     {
         private int _rows;
 
+        public ValueTask BeginPackageAsync(Manifest manifest, CancellationToken cancellationToken) => inner.BeginPackageAsync(manifest, cancellationToken);
+
         public ValueTask BeginFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken) =>
             inner.BeginFileAsync(file, mode, cancellationToken);
 

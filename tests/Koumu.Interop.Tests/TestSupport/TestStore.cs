@@ -52,6 +52,20 @@ public sealed class TestStore : IAsyncDisposable
         return new TestStore(store, await store.EnsureTenantAsync(tenantCode, "Test board"), tenantCode, null);
     }
 
+    /// <summary>A store on a PostgreSQL database of its own (for tests that need empty tables).</summary>
+    public static async Task<TestStore> CreateIsolatedPostgresAsync()
+    {
+        await PostgresDatabaseAsync(); // skips or fails exactly like the shared database when PostgreSQL is missing
+        await using var admin = new NpgsqlConnection(PostgresServerConnection);
+        await admin.OpenAsync();
+        var name = $"koumu_test_iso_{Guid.NewGuid():N}";
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin)) await create.ExecuteNonQueryAsync();
+        var store = new RosterStore(new StorageOptions(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(PostgresServerConnection) { Database = name }.ConnectionString));
+        await store.MigrateAsync();
+        var code = "t" + Guid.NewGuid().ToString("N")[..12];
+        return new TestStore(store, await store.EnsureTenantAsync(code, "Test board"), code, null);
+    }
+
     /// <summary>Another tenant in the same database (tenant isolation tests).</summary>
     public async Task<int> CreateOtherTenantAsync(string code) => await Store.EnsureTenantAsync(code, "Other board");
 
