@@ -116,7 +116,7 @@ public sealed partial class PackageProcessor
         _ids[def.Name] = ids;
         long rows = 0, deletions = 0;
         string? layout = null;
-        var selfRefs = new List<(string Id, long Line, string Column)>();
+        var selfRefs = new List<SelfReference>();
         var hierarchy = def == CsvBinding.Orgs || def == CsvBinding.AcademicSessions ? new Dictionary<string, (string? Parent, long Line)>(StringComparer.Ordinal) : null;
 
         var begun = false;
@@ -224,11 +224,12 @@ public sealed partial class PackageProcessor
         if (begun) await _sink!.EndFileAsync(def, mode, ct).ConfigureAwait(false);
 
         // Self references (org parents, session parents, user agents) can point forward in the same file.
-        foreach (var (id, line, column) in selfRefs)
-            if (!ids.Contains(id)) ReportUnresolved(def, def, id, file, line, column);
+        await ResolveSelfReferencesAsync(def, ids, selfRefs, ct).ConfigureAwait(false);
 
         if (hierarchy is not null) await CheckHierarchyAsync(def, mode, hierarchy, ct).ConfigureAwait(false);
         _summaries.Add(new FileSummary(def.Name, mode, rows, deletions, layout));
+        // No later file refers to this one: its ids were needed only for duplicates within the file.
+        if (!FilePlan.IsReferenced(def)) _ids.Remove(def.Name);
         _options.Progress?.Report(new ProcessingProgress(file, rows, _problems.ErrorCount + _problems.WarningCount));
     }
 
@@ -531,7 +532,7 @@ public sealed partial class PackageProcessor
 
     // ---- Reference layer -----------------------------------------------------------------------------------------
 
-    private void CheckReferences(CsvFileDefinition def, CsvRecord record, List<(string, long, string)> selfRefs)
+    private void CheckReferences(CsvFileDefinition def, CsvRecord record, List<SelfReference> selfRefs)
     {
         if (record.IsDeletion) return;
         foreach (var (index, target) in FilePlan.For(def).References)
@@ -547,12 +548,14 @@ public sealed partial class PackageProcessor
         }
     }
 
-    private void CheckReference(CsvFileDefinition def, CsvRecord record, ColumnDefinition column, CsvFileDefinition target, string id, List<(string, long, string)> selfRefs)
+    private void CheckReference(CsvFileDefinition def, CsvRecord record, ColumnDefinition column, CsvFileDefinition target, string id, List<SelfReference> selfRefs)
     {
         if (target == def)
         {
             if (id == record.SourcedId) _problems.Report(Rules.SelfReference.At(def.FileName, record.Line, column.Name, id, id));
-            else selfRefs.Add((id, record.Line, column.Name));
+            // A forward reference (org parent, guardian agent) is kept as a 16-byte hash, not as text: a prefecture's
+            // users.csv has a million of them. The text is recovered from the file only if it stays unresolved.
+            else if (!_ids[def.Name].Contains(id)) selfRefs.Add(new SelfReference(IdSet.Hash(id), record.Line, def.IndexOf(column.Name)));
             return;
         }
         if (_brokenFiles.Contains(target.Name)) return; // already reported: do not cascade
@@ -581,6 +584,42 @@ public sealed partial class PackageProcessor
         if (!_external.TryGetValue(target.Name, out var pending))
             _external[target.Name] = pending = new Dictionary<string, (string, long, string)>(StringComparer.Ordinal);
         pending.TryAdd(id, (file, line, column));
+    }
+
+    private readonly record struct SelfReference(UInt128 Hash, long Line, int Column);
+
+    private async Task ResolveSelfReferencesAsync(CsvFileDefinition def, IdSet ids, List<SelfReference> selfRefs, CancellationToken ct)
+    {
+        var unresolved = selfRefs.Where(r => !ids.Contains(r.Hash)).ToList();
+        if (unresolved.Count == 0) return;
+        var byLine = unresolved.GroupBy(r => r.Line).ToDictionary(g => g.Key, g => g.Select(r => r.Column).Distinct().ToList());
+        var hashes = unresolved.Select(r => r.Hash).ToHashSet();
+
+        // Read the file again, only to name the ids that stayed unresolved (the rare, failing case).
+        using var text = OpenText(def.FileName);
+        await using var csv = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions
+        {
+            HasHeaders = true,
+            MaxBufferSize = Math.Max(1 << 16, _options.Limits.MaxRecordChars),
+        }, ct).ConfigureAwait(false);
+        var header = Enumerable.Range(0, csv.FieldCount).Select(csv.GetName).ToArray();
+        long nextLine = 2;
+        while (await csv.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var line = nextLine;
+            var newlines = 0;
+            for (var i = 0; i < csv.RowFieldCount; i++) newlines += csv.GetFieldSpan(i).Count('\n');
+            nextLine += 1 + newlines;
+            if (!byLine.TryGetValue(line, out var columns)) continue;
+            foreach (var column in columns)
+            {
+                var name = def.Columns[column].Name;
+                var index = Array.IndexOf(header, name);
+                if (index < 0 || index >= csv.RowFieldCount) continue;
+                foreach (var id in NormaliseList(csv.GetFieldSpan(index)).Split(','))
+                    if (hashes.Contains(IdSet.Hash(id))) ReportUnresolved(def, def, id, def.FileName, line, name);
+            }
+        }
     }
 
     private async Task ResolveExternalReferencesAsync(CancellationToken ct)
@@ -666,6 +705,8 @@ public sealed partial class PackageProcessor
 
         public bool Contains(string id) => Lookup(id) == IdState.Active;
 
+        public bool Contains(UInt128 hash) => _all.Contains(hash) && (_deleted is null || !_deleted.Contains(hash));
+
         public IdState Lookup(string id)
         {
             var h = Hash(id);
@@ -673,7 +714,7 @@ public sealed partial class PackageProcessor
             return _deleted is not null && _deleted.Contains(h) ? IdState.Deleted : IdState.Active;
         }
 
-        private static UInt128 Hash(string id) => XxHash128.HashToUInt128(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
+        public static UInt128 Hash(string id) => XxHash128.HashToUInt128(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
     }
 
     /// <summary>Per-file facts computed once: reference columns with their target files, date ranges.</summary>
@@ -696,5 +737,12 @@ public sealed partial class PackageProcessor
         public (int Begin, int End)[] DateRanges { get; }
 
         public static FilePlan For(CsvFileDefinition file) => Plans[file];
+
+        private static readonly HashSet<string> Referenced = CsvBinding.Files
+            .SelectMany(f => f.Columns.Where(c => c.References is not null && c.References != f.Name).Select(c => c.References!))
+            .ToHashSet(StringComparer.Ordinal);
+
+        /// <summary>Whether another file refers to records of <paramref name="file"/>.</summary>
+        public static bool IsReferenced(CsvFileDefinition file) => Referenced.Contains(file.Name);
     }
 }

@@ -107,6 +107,17 @@ public sealed class BaseRuleTests
     }
 
     [Fact]
+    public async Task Unresolved_forward_self_references_are_named_with_line_and_column()
+    {
+        // user-t1 names a guardian that comes later (resolved) and one that never comes (unresolved), in a list.
+        var users = Replace(UserRows, 0, "user-t1,,,true,teacher1,,花子,山田,,,,,,\"user-g1,user-g9\",,,,,,,org-school,")
+            .Append("user-g1,,,true,guardian1,,一郎,山田,,,,,,,,,,,,,org-school,").ToArray();
+        var result = await ValidateAsync(Rostering().File("users", "bulk", UsersHeader, users));
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(("reference.unresolved", "users.csv", 2L, "agentSourcedIds", "user-g9"), (problem.RuleId, problem.File, problem.Line!.Value, problem.Column, problem.Value));
+    }
+
+    [Fact]
     public void Every_base_rule_has_a_breaking_case_here_or_in_the_hostile_input_tests()
     {
         var covered = Cases.Select(c => c.RuleId).Concat(HostileInputTests.RuleIds).ToHashSet();
