@@ -171,7 +171,7 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
         if (_deferred is not null)
         {
             // Sort-based builds: far cheaper than a million random B-tree inserts.
-            await ExecuteAsync("SET LOCAL maintenance_work_mem = '256MB'", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync("SET LOCAL maintenance_work_mem = '1GB'", cancellationToken).ConfigureAwait(false);
             foreach (var sql in _deferred) await ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
             _deferred = null;
         }

@@ -693,7 +693,7 @@ public sealed partial class PackageProcessor
     /// <summary>Compact set of sourcedIds: 128-bit XxHash of the UTF-16 text (collision odds ~1e-26 at 10⁶ ids).</summary>
     private sealed class IdSet
     {
-        private readonly HashSet<UInt128> _all = [];
+        private readonly CompactIdSet _all = new();
         private HashSet<UInt128>? _deleted;
 
         public bool Add(string id, bool deletion)
