@@ -29,7 +29,14 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
     public override async ValueTask BeginPackageAsync(Manifest manifest, CancellationToken cancellationToken)
     {
         var bulk = CsvBinding.Files.Where(f => manifest.ModeOf(f) == ProcessingMode.Bulk).Select(f => f.StorageName).ToList();
-        var empty = bulk.Count == 0 ? [] : await QueryEmptyAsync(bulk).ConfigureAwait(false);
+        // The first look goes through a separate connection: a read inside this transaction would hold its table
+        // locks until commit, and an initial loader waiting for them while we wait for its lock is a deadlock.
+        HashSet<string> empty;
+        await using (var probe = (NpgsqlConnection)((ICloneable)Connection).Clone())
+        {
+            await probe.OpenAsync(cancellationToken).ConfigureAwait(false);
+            empty = bulk.Count == 0 ? [] : await QueryEmptyAsync(probe, null, bulk).ConfigureAwait(false);
+        }
         if (empty.Count == 0)
         {
             await ExecuteAsync("SELECT pg_advisory_xact_lock_shared(7302)", cancellationToken).ConfigureAwait(false);
@@ -37,11 +44,11 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
             return;
         }
         await ExecuteAsync("SELECT pg_advisory_xact_lock(7302)", cancellationToken).ConfigureAwait(false);
-        _emptyTables = await QueryEmptyAsync(bulk).ConfigureAwait(false);
+        _emptyTables = await QueryEmptyAsync(Connection, (NpgsqlTransaction)Transaction, bulk).ConfigureAwait(false);
 
-        async Task<HashSet<string>> QueryEmptyAsync(List<string> tables)
+        async Task<HashSet<string>> QueryEmptyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, List<string> tables)
         {
-            await using var command = Command("SELECT " + string.Join(", ", tables.Select(t => $"NOT EXISTS (SELECT 1 FROM {t})")));
+            await using var command = new NpgsqlCommand("SELECT " + string.Join(", ", tables.Select(t => $"NOT EXISTS (SELECT 1 FROM {t})")), connection, transaction);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var result = new HashSet<string>(StringComparer.Ordinal);
