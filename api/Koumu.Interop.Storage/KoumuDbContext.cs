@@ -101,6 +101,10 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
                     _ => b.IndexerProperty<string>(column.StorageName),
                 };
                 if (column.Kind is ColumnKind.SourcedId or ColumnKind.Status or ColumnKind.DateLastModified) property.IsRequired();
+                // Identifiers compare byte-wise ("C"): the same order as SQLite's BINARY (stable sorts agree across
+                // databases) and much cheaper to index than a linguistic collation.
+                if (Provider == DatabaseProvider.Postgres && column.Kind is ColumnKind.SourcedId or ColumnKind.Reference or ColumnKind.ReferenceList)
+                    property.UseCollation("C");
             }
             var metadata = b.IndexerProperty<string>("metadata");
             if (Provider == DatabaseProvider.Postgres) metadata.HasColumnType("jsonb");
@@ -109,7 +113,11 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
             // Delta exports and OneRoster's filter=dateLastModified>'…' scan by modification time.
             b.HasIndex("tenant_id", "date_last_modified");
             foreach (var column in file.Columns.Where(c => c.Kind == ColumnKind.Reference))
-                b.HasIndex("tenant_id", column.StorageName);
+            {
+                var index = b.HasIndex("tenant_id", column.StorageName);
+                // An optional reference is mostly empty: index only the rows that have one (cheaper to build and keep).
+                if (!column.Required) index.HasFilter($"\"{column.StorageName}\" IS NOT NULL");
+            }
         });
     }
 }

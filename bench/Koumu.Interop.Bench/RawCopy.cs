@@ -19,7 +19,11 @@ public static class RawCopy
 {
     public const string Schema = "bench_raw";
 
-    public static long Postgres(string connectionString, string folder)
+    /// <param name="indexed">
+    /// Give the tables the hub's primary key and indexes (created before the copy, so maintained row by row): the
+    /// cost of the storage layout itself, as opposed to the bare-table ceiling.
+    /// </param>
+    public static long Postgres(string connectionString, string folder, bool indexed = false)
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
@@ -28,6 +32,14 @@ public static class RawCopy
         foreach (var file in DemoGenerator.Files)
         {
             Execute(connection, CreateTable(file, PgType, "jsonb"));
+            if (indexed)
+            {
+                // The same keys and indexes as KoumuDbContext.MapRosterTable.
+                Execute(connection, $"ALTER TABLE {Schema}.{file.StorageName} ADD PRIMARY KEY (tenant_id, sourced_id)");
+                Execute(connection, $"CREATE INDEX ON {Schema}.{file.StorageName} (tenant_id, date_last_modified)");
+                foreach (var column in file.Columns.Where(c => c.Kind == ColumnKind.Reference))
+                    Execute(connection, $"CREATE INDEX ON {Schema}.{file.StorageName} (tenant_id, {Quote(column.StorageName)})");
+            }
             var columns = string.Join(", ", file.Columns.Select(c => Quote(c.StorageName)));
             using var importer = connection.BeginBinaryImport(
                 $"COPY {Schema}.{file.StorageName} (tenant_id, {columns}, metadata) FROM STDIN (FORMAT BINARY)");

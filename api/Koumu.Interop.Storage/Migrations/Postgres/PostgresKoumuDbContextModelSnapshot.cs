@@ -414,7 +414,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -426,7 +427,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("jsonb");
 
                     b.Property<string>("parent_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("school_year")
                         .HasColumnType("text");
@@ -448,7 +450,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
-                    b.HasIndex("tenant_id", "parent_sourced_id");
+                    b.HasIndex("tenant_id", "parent_sourced_id")
+                        .HasFilter("\"parent_sourced_id\" IS NOT NULL");
 
                     b.ToTable("academic_sessions", (string)null);
                 });
@@ -459,7 +462,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -490,10 +494,12 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("class_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -502,7 +508,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("jsonb");
 
                     b.Property<string>("resource_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("status")
                         .IsRequired()
@@ -528,7 +535,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("class_code")
                         .HasColumnType("text");
@@ -537,7 +545,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("course_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -555,7 +564,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("school_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("status")
                         .IsRequired()
@@ -568,7 +578,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("term_sourced_ids")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("title")
                         .HasColumnType("text");
@@ -590,10 +601,12 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("course_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -602,7 +615,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("jsonb");
 
                     b.Property<string>("resource_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("status")
                         .IsRequired()
@@ -628,7 +642,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("course_code")
                         .HasColumnType("text");
@@ -643,10 +658,12 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("jsonb");
 
                     b.Property<string>("org_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("school_year_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("status")
                         .IsRequired()
@@ -667,7 +684,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
 
                     b.HasIndex("tenant_id", "org_sourced_id");
 
-                    b.HasIndex("tenant_id", "school_year_sourced_id");
+                    b.HasIndex("tenant_id", "school_year_sourced_id")
+                        .HasFilter("\"school_year_sourced_id\" IS NOT NULL");
 
                     b.ToTable("courses", (string)null);
                 });
@@ -678,7 +696,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<bool?>("american_indian_or_alaska_native")
                         .HasColumnType("boolean");
@@ -742,13 +761,15 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateOnly?>("begin_date")
                         .HasColumnType("date");
 
                     b.Property<string>("class_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -766,14 +787,16 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("school_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("status")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<string>("user_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.HasKey("tenant_id", "sourced_id");
 
@@ -794,7 +817,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -803,7 +827,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("line_item_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("metadata")
                         .HasColumnType("jsonb");
@@ -830,19 +855,22 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("line_item_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("metadata")
                         .HasColumnType("jsonb");
 
                     b.Property<string>("score_scale_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("status")
                         .IsRequired()
@@ -868,19 +896,23 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("academic_session_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime?>("assign_date")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("category_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("class_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -901,7 +933,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("double precision");
 
                     b.Property<string>("school_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("status")
                         .IsRequired()
@@ -931,7 +964,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -946,7 +980,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("parent_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("status")
                         .IsRequired()
@@ -959,7 +994,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
-                    b.HasIndex("tenant_id", "parent_sourced_id");
+                    b.HasIndex("tenant_id", "parent_sourced_id")
+                        .HasFilter("\"parent_sourced_id\" IS NOT NULL");
 
                     b.ToTable("orgs", (string)null);
                 });
@@ -970,7 +1006,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("application_id")
                         .HasColumnType("text");
@@ -1013,7 +1050,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -1025,7 +1063,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("jsonb");
 
                     b.Property<string>("result_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<double?>("score")
                         .HasColumnType("double precision");
@@ -1055,7 +1094,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -1064,10 +1104,12 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("jsonb");
 
                     b.Property<string>("result_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("score_scale_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("status")
                         .IsRequired()
@@ -1093,10 +1135,12 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("class_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("comment")
                         .HasColumnType("text");
@@ -1114,7 +1158,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.Property<string>("line_item_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("metadata")
                         .HasColumnType("jsonb");
@@ -1136,14 +1181,16 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("student_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("text_score")
                         .HasColumnType("text");
 
                     b.HasKey("tenant_id", "sourced_id");
 
-                    b.HasIndex("tenant_id", "class_sourced_id");
+                    b.HasIndex("tenant_id", "class_sourced_id")
+                        .HasFilter("\"class_sourced_id\" IS NOT NULL");
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
@@ -1160,7 +1207,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateOnly?>("begin_date")
                         .HasColumnType("date");
@@ -1175,7 +1223,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("jsonb");
 
                     b.Property<string>("org_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("role")
                         .HasColumnType("text");
@@ -1188,10 +1237,12 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("user_profile_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("user_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.HasKey("tenant_id", "sourced_id");
 
@@ -1199,7 +1250,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
 
                     b.HasIndex("tenant_id", "org_sourced_id");
 
-                    b.HasIndex("tenant_id", "user_profile_sourced_id");
+                    b.HasIndex("tenant_id", "user_profile_sourced_id")
+                        .HasFilter("\"user_profile_sourced_id\" IS NOT NULL");
 
                     b.HasIndex("tenant_id", "user_sourced_id");
 
@@ -1212,13 +1264,16 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("class_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("course_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -1227,7 +1282,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("jsonb");
 
                     b.Property<string>("org_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("score_scale_value")
                         .HasColumnType("text");
@@ -1246,7 +1302,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
 
                     b.HasIndex("tenant_id", "class_sourced_id");
 
-                    b.HasIndex("tenant_id", "course_sourced_id");
+                    b.HasIndex("tenant_id", "course_sourced_id")
+                        .HasFilter("\"course_sourced_id\" IS NOT NULL");
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
@@ -1261,7 +1318,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("application_id")
                         .HasColumnType("text");
@@ -1289,7 +1347,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("user_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("username")
                         .HasColumnType("text");
@@ -1312,10 +1371,12 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("class_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -1324,25 +1385,30 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("jsonb");
 
                     b.Property<string>("org_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("resource_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("status")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<string>("user_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.HasKey("tenant_id", "sourced_id");
 
-                    b.HasIndex("tenant_id", "class_sourced_id");
+                    b.HasIndex("tenant_id", "class_sourced_id")
+                        .HasFilter("\"class_sourced_id\" IS NOT NULL");
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
-                    b.HasIndex("tenant_id", "org_sourced_id");
+                    b.HasIndex("tenant_id", "org_sourced_id")
+                        .HasFilter("\"org_sourced_id\" IS NOT NULL");
 
                     b.HasIndex("tenant_id", "resource_sourced_id");
 
@@ -1357,10 +1423,12 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("agent_sourced_ids")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<DateTime>("date_last_modified")
                         .HasColumnType("timestamp with time zone");
@@ -1405,13 +1473,15 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("primary_org_sourced_id")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("pronouns")
                         .HasColumnType("text");
 
                     b.Property<string>("resource_sourced_ids")
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .UseCollation("C");
 
                     b.Property<string>("sms")
                         .HasColumnType("text");
@@ -1433,7 +1503,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
-                    b.HasIndex("tenant_id", "primary_org_sourced_id");
+                    b.HasIndex("tenant_id", "primary_org_sourced_id")
+                        .HasFilter("\"primary_org_sourced_id\" IS NOT NULL");
 
                     b.ToTable("users", (string)null);
                 });

@@ -439,7 +439,8 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
-                    b.HasIndex("tenant_id", "parent_sourced_id");
+                    b.HasIndex("tenant_id", "parent_sourced_id")
+                        .HasFilter("\"parent_sourced_id\" IS NOT NULL");
 
                     b.ToTable("academic_sessions", (string)null);
                 });
@@ -658,7 +659,8 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasIndex("tenant_id", "org_sourced_id");
 
-                    b.HasIndex("tenant_id", "school_year_sourced_id");
+                    b.HasIndex("tenant_id", "school_year_sourced_id")
+                        .HasFilter("\"school_year_sourced_id\" IS NOT NULL");
 
                     b.ToTable("courses", (string)null);
                 });
@@ -950,7 +952,8 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
-                    b.HasIndex("tenant_id", "parent_sourced_id");
+                    b.HasIndex("tenant_id", "parent_sourced_id")
+                        .HasFilter("\"parent_sourced_id\" IS NOT NULL");
 
                     b.ToTable("orgs", (string)null);
                 });
@@ -1134,7 +1137,8 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasKey("tenant_id", "sourced_id");
 
-                    b.HasIndex("tenant_id", "class_sourced_id");
+                    b.HasIndex("tenant_id", "class_sourced_id")
+                        .HasFilter("\"class_sourced_id\" IS NOT NULL");
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
@@ -1190,7 +1194,8 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasIndex("tenant_id", "org_sourced_id");
 
-                    b.HasIndex("tenant_id", "user_profile_sourced_id");
+                    b.HasIndex("tenant_id", "user_profile_sourced_id")
+                        .HasFilter("\"user_profile_sourced_id\" IS NOT NULL");
 
                     b.HasIndex("tenant_id", "user_sourced_id");
 
@@ -1237,7 +1242,8 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasIndex("tenant_id", "class_sourced_id");
 
-                    b.HasIndex("tenant_id", "course_sourced_id");
+                    b.HasIndex("tenant_id", "course_sourced_id")
+                        .HasFilter("\"course_sourced_id\" IS NOT NULL");
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
@@ -1329,11 +1335,13 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasKey("tenant_id", "sourced_id");
 
-                    b.HasIndex("tenant_id", "class_sourced_id");
+                    b.HasIndex("tenant_id", "class_sourced_id")
+                        .HasFilter("\"class_sourced_id\" IS NOT NULL");
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
-                    b.HasIndex("tenant_id", "org_sourced_id");
+                    b.HasIndex("tenant_id", "org_sourced_id")
+                        .HasFilter("\"org_sourced_id\" IS NOT NULL");
 
                     b.HasIndex("tenant_id", "resource_sourced_id");
 
@@ -1424,7 +1432,8 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasIndex("tenant_id", "date_last_modified");
 
-                    b.HasIndex("tenant_id", "primary_org_sourced_id");
+                    b.HasIndex("tenant_id", "primary_org_sourced_id")
+                        .HasFilter("\"primary_org_sourced_id\" IS NOT NULL");
 
                     b.ToTable("users", (string)null);
                 });

@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Koumu.Interop.Storage.Migrations.Postgres
+namespace Koumu.Interop.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -16,22 +15,22 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "OpenIddictApplications",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    ApplicationType = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    ClientId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    ClientSecret = table.Column<string>(type: "text", nullable: true),
-                    ClientType = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    ConcurrencyToken = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    ConsentType = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    DisplayName = table.Column<string>(type: "text", nullable: true),
-                    DisplayNames = table.Column<string>(type: "text", nullable: true),
-                    JsonWebKeySet = table.Column<string>(type: "text", nullable: true),
-                    Permissions = table.Column<string>(type: "text", nullable: true),
-                    PostLogoutRedirectUris = table.Column<string>(type: "text", nullable: true),
-                    Properties = table.Column<string>(type: "text", nullable: true),
-                    RedirectUris = table.Column<string>(type: "text", nullable: true),
-                    Requirements = table.Column<string>(type: "text", nullable: true),
-                    Settings = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    ApplicationType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    ClientId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ClientSecret = table.Column<string>(type: "TEXT", nullable: true),
+                    ClientType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    ConcurrencyToken = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    ConsentType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    DisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    DisplayNames = table.Column<string>(type: "TEXT", nullable: true),
+                    JsonWebKeySet = table.Column<string>(type: "TEXT", nullable: true),
+                    Permissions = table.Column<string>(type: "TEXT", nullable: true),
+                    PostLogoutRedirectUris = table.Column<string>(type: "TEXT", nullable: true),
+                    Properties = table.Column<string>(type: "TEXT", nullable: true),
+                    RedirectUris = table.Column<string>(type: "TEXT", nullable: true),
+                    Requirements = table.Column<string>(type: "TEXT", nullable: true),
+                    Settings = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -42,15 +41,15 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "OpenIddictScopes",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    ConcurrencyToken = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    Description = table.Column<string>(type: "text", nullable: true),
-                    Descriptions = table.Column<string>(type: "text", nullable: true),
-                    DisplayName = table.Column<string>(type: "text", nullable: true),
-                    DisplayNames = table.Column<string>(type: "text", nullable: true),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Properties = table.Column<string>(type: "text", nullable: true),
-                    Resources = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    ConcurrencyToken = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    Descriptions = table.Column<string>(type: "TEXT", nullable: true),
+                    DisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    DisplayNames = table.Column<string>(type: "TEXT", nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Properties = table.Column<string>(type: "TEXT", nullable: true),
+                    Resources = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -61,11 +60,11 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "tenants",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -76,21 +75,21 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "OpenIddictAuthorizations",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    ApplicationId = table.Column<string>(type: "text", nullable: true),
-                    ConcurrencyToken = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    CreationDate = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Properties = table.Column<string>(type: "text", nullable: true),
-                    Scopes = table.Column<string>(type: "text", nullable: true),
-                    Status = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    Subject = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
-                    Type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    ApplicationId = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyToken = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    CreationDate = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Properties = table.Column<string>(type: "TEXT", nullable: true),
+                    Scopes = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_OpenIddictAuthorizations", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_OpenIddictAuthorizations_OpenIddictApplications_Application~",
+                        name: "FK_OpenIddictAuthorizations_OpenIddictApplications_ApplicationId",
                         column: x => x.ApplicationId,
                         principalTable: "OpenIddictApplications",
                         principalColumn: "Id");
@@ -100,17 +99,17 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "academic_sessions",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    end_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    parent_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    school_year = table.Column<string>(type: "text", nullable: true),
-                    start_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    title = table.Column<string>(type: "text", nullable: true),
-                    type = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    end_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    parent_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    school_year = table.Column<string>(type: "TEXT", nullable: true),
+                    start_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    title = table.Column<string>(type: "TEXT", nullable: true),
+                    type = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -127,13 +126,13 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "categories",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    title = table.Column<string>(type: "text", nullable: true),
-                    weight = table.Column<double>(type: "double precision", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    title = table.Column<string>(type: "TEXT", nullable: true),
+                    weight = table.Column<double>(type: "REAL", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -150,14 +149,14 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "class_resources",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    class_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    resource_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    title = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    class_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    resource_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    title = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -174,22 +173,22 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "classes",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    class_code = table.Column<string>(type: "text", nullable: true),
-                    class_type = table.Column<string>(type: "text", nullable: true),
-                    course_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    grades = table.Column<string>(type: "text", nullable: true),
-                    location = table.Column<string>(type: "text", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    periods = table.Column<string>(type: "text", nullable: true),
-                    school_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    subject_codes = table.Column<string>(type: "text", nullable: true),
-                    subjects = table.Column<string>(type: "text", nullable: true),
-                    term_sourced_ids = table.Column<string>(type: "text", nullable: true),
-                    title = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    class_code = table.Column<string>(type: "TEXT", nullable: true),
+                    class_type = table.Column<string>(type: "TEXT", nullable: true),
+                    course_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    grades = table.Column<string>(type: "TEXT", nullable: true),
+                    location = table.Column<string>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    periods = table.Column<string>(type: "TEXT", nullable: true),
+                    school_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    subject_codes = table.Column<string>(type: "TEXT", nullable: true),
+                    subjects = table.Column<string>(type: "TEXT", nullable: true),
+                    term_sourced_ids = table.Column<string>(type: "TEXT", nullable: true),
+                    title = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -206,14 +205,14 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "course_resources",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    course_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    resource_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    title = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    course_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    resource_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    title = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -230,18 +229,18 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "courses",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    course_code = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    grades = table.Column<string>(type: "text", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    org_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    school_year_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    subject_codes = table.Column<string>(type: "text", nullable: true),
-                    subjects = table.Column<string>(type: "text", nullable: true),
-                    title = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    course_code = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    grades = table.Column<string>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    org_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    school_year_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    subject_codes = table.Column<string>(type: "TEXT", nullable: true),
+                    subjects = table.Column<string>(type: "TEXT", nullable: true),
+                    title = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -258,24 +257,24 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "demographics",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    american_indian_or_alaska_native = table.Column<bool>(type: "boolean", nullable: true),
-                    asian = table.Column<bool>(type: "boolean", nullable: true),
-                    birth_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    black_or_african_american = table.Column<bool>(type: "boolean", nullable: true),
-                    city_of_birth = table.Column<string>(type: "text", nullable: true),
-                    country_of_birth_code = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    demographic_race_two_or_more_races = table.Column<bool>(type: "boolean", nullable: true),
-                    hispanic_or_latino_ethnicity = table.Column<bool>(type: "boolean", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    native_hawaiian_or_other_pacific_islander = table.Column<bool>(type: "boolean", nullable: true),
-                    public_school_residence_status = table.Column<string>(type: "text", nullable: true),
-                    sex = table.Column<string>(type: "text", nullable: true),
-                    state_of_birth_abbreviation = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    white = table.Column<bool>(type: "boolean", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    american_indian_or_alaska_native = table.Column<bool>(type: "INTEGER", nullable: true),
+                    asian = table.Column<bool>(type: "INTEGER", nullable: true),
+                    birth_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    black_or_african_american = table.Column<bool>(type: "INTEGER", nullable: true),
+                    city_of_birth = table.Column<string>(type: "TEXT", nullable: true),
+                    country_of_birth_code = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    demographic_race_two_or_more_races = table.Column<bool>(type: "INTEGER", nullable: true),
+                    hispanic_or_latino_ethnicity = table.Column<bool>(type: "INTEGER", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    native_hawaiian_or_other_pacific_islander = table.Column<bool>(type: "INTEGER", nullable: true),
+                    public_school_residence_status = table.Column<string>(type: "TEXT", nullable: true),
+                    sex = table.Column<string>(type: "TEXT", nullable: true),
+                    state_of_birth_abbreviation = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    white = table.Column<bool>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -292,18 +291,18 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "enrollments",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    begin_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    class_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    end_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    primary = table.Column<bool>(type: "boolean", nullable: true),
-                    role = table.Column<string>(type: "text", nullable: true),
-                    school_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    user_sourced_id = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    begin_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    class_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    end_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    primary = table.Column<bool>(type: "INTEGER", nullable: true),
+                    role = table.Column<string>(type: "TEXT", nullable: true),
+                    school_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    user_sourced_id = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -320,18 +319,18 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "import_jobs",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    profile = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    file_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    started_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    finished_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    error_count = table.Column<long>(type: "bigint", nullable: false),
-                    warning_count = table.Column<long>(type: "bigint", nullable: false),
-                    summary_json = table.Column<string>(type: "text", nullable: true),
-                    failure_message = table.Column<string>(type: "text", nullable: true)
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    profile = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    file_name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    started_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    finished_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    error_count = table.Column<long>(type: "INTEGER", nullable: false),
+                    warning_count = table.Column<long>(type: "INTEGER", nullable: false),
+                    summary_json = table.Column<string>(type: "TEXT", nullable: true),
+                    failure_message = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -348,14 +347,14 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "line_item_learning_objective_ids",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    learning_objective_id = table.Column<string>(type: "text", nullable: true),
-                    line_item_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    source = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    learning_objective_id = table.Column<string>(type: "TEXT", nullable: true),
+                    line_item_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    source = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -372,14 +371,14 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "line_item_score_scales",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    line_item_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    score_scale_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    title = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    line_item_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    score_scale_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    title = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -396,21 +395,21 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "line_items",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    academic_session_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    assign_date = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    category_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    class_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    description = table.Column<string>(type: "text", nullable: true),
-                    due_date = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    result_value_max = table.Column<double>(type: "double precision", nullable: true),
-                    result_value_min = table.Column<double>(type: "double precision", nullable: true),
-                    school_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    title = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    academic_session_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    assign_date = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    category_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    class_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    description = table.Column<string>(type: "TEXT", nullable: true),
+                    due_date = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    result_value_max = table.Column<double>(type: "REAL", nullable: true),
+                    result_value_min = table.Column<double>(type: "REAL", nullable: true),
+                    school_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    title = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -427,15 +426,15 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "orgs",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    identifier = table.Column<string>(type: "text", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    name = table.Column<string>(type: "text", nullable: true),
-                    parent_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    type = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    identifier = table.Column<string>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    name = table.Column<string>(type: "TEXT", nullable: true),
+                    parent_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    type = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -452,17 +451,17 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "resources",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    application_id = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    importance = table.Column<string>(type: "text", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    roles = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    title = table.Column<string>(type: "text", nullable: true),
-                    vendor_id = table.Column<string>(type: "text", nullable: true),
-                    vendor_resource_id = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    application_id = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    importance = table.Column<string>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    roles = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    title = table.Column<string>(type: "TEXT", nullable: true),
+                    vendor_id = table.Column<string>(type: "TEXT", nullable: true),
+                    vendor_resource_id = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -479,16 +478,16 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "result_learning_objective_ids",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    learning_objective_id = table.Column<string>(type: "text", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    result_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    score = table.Column<double>(type: "double precision", nullable: true),
-                    source = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    text_score = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    learning_objective_id = table.Column<string>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    result_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    score = table.Column<double>(type: "REAL", nullable: true),
+                    source = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    text_score = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -505,14 +504,14 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "result_score_scales",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    result_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    score_scale_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    title = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    result_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    score_scale_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    title = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -529,23 +528,23 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "results",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    class_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    comment = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    in_progress = table.Column<bool>(type: "boolean", nullable: true),
-                    incomplete = table.Column<bool>(type: "boolean", nullable: true),
-                    late = table.Column<bool>(type: "boolean", nullable: true),
-                    line_item_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    missing = table.Column<bool>(type: "boolean", nullable: true),
-                    score = table.Column<double>(type: "double precision", nullable: true),
-                    score_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    score_status = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    student_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    text_score = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    class_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    comment = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    in_progress = table.Column<bool>(type: "INTEGER", nullable: true),
+                    incomplete = table.Column<bool>(type: "INTEGER", nullable: true),
+                    late = table.Column<bool>(type: "INTEGER", nullable: true),
+                    line_item_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    missing = table.Column<bool>(type: "INTEGER", nullable: true),
+                    score = table.Column<double>(type: "REAL", nullable: true),
+                    score_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    score_status = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    student_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    text_score = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -562,18 +561,18 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "roles",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    begin_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    end_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    org_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    role = table.Column<string>(type: "text", nullable: true),
-                    role_type = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    user_profile_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    user_sourced_id = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    begin_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    end_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    org_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    role = table.Column<string>(type: "TEXT", nullable: true),
+                    role_type = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    user_profile_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    user_sourced_id = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -590,9 +589,9 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "roster_extension_columns",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    file = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    column_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    file = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    column_name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -609,17 +608,17 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "score_scales",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    class_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    course_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    org_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    score_scale_value = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    title = table.Column<string>(type: "text", nullable: true),
-                    type = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    class_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    course_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    org_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    score_scale_value = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    title = table.Column<string>(type: "TEXT", nullable: true),
+                    type = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -636,19 +635,19 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "user_profiles",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    application_id = table.Column<string>(type: "text", nullable: true),
-                    credential_type = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    description = table.Column<string>(type: "text", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    password = table.Column<string>(type: "text", nullable: true),
-                    profile_type = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    user_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    username = table.Column<string>(type: "text", nullable: true),
-                    vendor_id = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    application_id = table.Column<string>(type: "TEXT", nullable: true),
+                    credential_type = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    description = table.Column<string>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    password = table.Column<string>(type: "TEXT", nullable: true),
+                    profile_type = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    user_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    username = table.Column<string>(type: "TEXT", nullable: true),
+                    vendor_id = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -665,15 +664,15 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "user_resources",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    class_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    org_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    resource_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    user_sourced_id = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    class_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    org_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    resource_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    user_sourced_id = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -690,31 +689,31 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "users",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "integer", nullable: false),
-                    sourced_id = table.Column<string>(type: "text", nullable: false),
-                    agent_sourced_ids = table.Column<string>(type: "text", nullable: true),
-                    date_last_modified = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    email = table.Column<string>(type: "text", nullable: true),
-                    enabled_user = table.Column<bool>(type: "boolean", nullable: true),
-                    family_name = table.Column<string>(type: "text", nullable: true),
-                    given_name = table.Column<string>(type: "text", nullable: true),
-                    grades = table.Column<string>(type: "text", nullable: true),
-                    identifier = table.Column<string>(type: "text", nullable: true),
-                    metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    middle_name = table.Column<string>(type: "text", nullable: true),
-                    password = table.Column<string>(type: "text", nullable: true),
-                    phone = table.Column<string>(type: "text", nullable: true),
-                    preferred_family_name = table.Column<string>(type: "text", nullable: true),
-                    preferred_given_name = table.Column<string>(type: "text", nullable: true),
-                    preferred_middle_name = table.Column<string>(type: "text", nullable: true),
-                    primary_org_sourced_id = table.Column<string>(type: "text", nullable: true),
-                    pronouns = table.Column<string>(type: "text", nullable: true),
-                    resource_sourced_ids = table.Column<string>(type: "text", nullable: true),
-                    sms = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    user_ids = table.Column<string>(type: "text", nullable: true),
-                    user_master_identifier = table.Column<string>(type: "text", nullable: true),
-                    username = table.Column<string>(type: "text", nullable: true)
+                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sourced_id = table.Column<string>(type: "TEXT", nullable: false),
+                    agent_sourced_ids = table.Column<string>(type: "TEXT", nullable: true),
+                    date_last_modified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    email = table.Column<string>(type: "TEXT", nullable: true),
+                    enabled_user = table.Column<bool>(type: "INTEGER", nullable: true),
+                    family_name = table.Column<string>(type: "TEXT", nullable: true),
+                    given_name = table.Column<string>(type: "TEXT", nullable: true),
+                    grades = table.Column<string>(type: "TEXT", nullable: true),
+                    identifier = table.Column<string>(type: "TEXT", nullable: true),
+                    metadata = table.Column<string>(type: "TEXT", nullable: true),
+                    middle_name = table.Column<string>(type: "TEXT", nullable: true),
+                    password = table.Column<string>(type: "TEXT", nullable: true),
+                    phone = table.Column<string>(type: "TEXT", nullable: true),
+                    preferred_family_name = table.Column<string>(type: "TEXT", nullable: true),
+                    preferred_given_name = table.Column<string>(type: "TEXT", nullable: true),
+                    preferred_middle_name = table.Column<string>(type: "TEXT", nullable: true),
+                    primary_org_sourced_id = table.Column<string>(type: "TEXT", nullable: true),
+                    pronouns = table.Column<string>(type: "TEXT", nullable: true),
+                    resource_sourced_ids = table.Column<string>(type: "TEXT", nullable: true),
+                    sms = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", nullable: false),
+                    user_ids = table.Column<string>(type: "TEXT", nullable: true),
+                    user_master_identifier = table.Column<string>(type: "TEXT", nullable: true),
+                    username = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -731,19 +730,19 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "OpenIddictTokens",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    ApplicationId = table.Column<string>(type: "text", nullable: true),
-                    AuthorizationId = table.Column<string>(type: "text", nullable: true),
-                    ConcurrencyToken = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    CreationDate = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ExpirationDate = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Payload = table.Column<string>(type: "text", nullable: true),
-                    Properties = table.Column<string>(type: "text", nullable: true),
-                    RedemptionDate = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ReferenceId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    Status = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    Subject = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
-                    Type = table.Column<string>(type: "character varying(150)", maxLength: 150, nullable: true)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    ApplicationId = table.Column<string>(type: "TEXT", nullable: true),
+                    AuthorizationId = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyToken = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    CreationDate = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ExpirationDate = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Payload = table.Column<string>(type: "TEXT", nullable: true),
+                    Properties = table.Column<string>(type: "TEXT", nullable: true),
+                    RedemptionDate = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ReferenceId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 150, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -764,18 +763,18 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 name: "import_problems",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    job_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    sequence = table.Column<int>(type: "integer", nullable: false),
-                    file = table.Column<string>(type: "text", nullable: true),
-                    line = table.Column<long>(type: "bigint", nullable: true),
-                    column_name = table.Column<string>(type: "text", nullable: true),
-                    rule_id = table.Column<string>(type: "text", nullable: false),
-                    severity = table.Column<string>(type: "text", nullable: false),
-                    message_en = table.Column<string>(type: "text", nullable: false),
-                    message_ja = table.Column<string>(type: "text", nullable: false),
-                    value = table.Column<string>(type: "text", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    job_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    sequence = table.Column<int>(type: "INTEGER", nullable: false),
+                    file = table.Column<string>(type: "TEXT", nullable: true),
+                    line = table.Column<long>(type: "INTEGER", nullable: true),
+                    column_name = table.Column<string>(type: "TEXT", nullable: true),
+                    rule_id = table.Column<string>(type: "TEXT", nullable: false),
+                    severity = table.Column<string>(type: "TEXT", nullable: false),
+                    message_en = table.Column<string>(type: "TEXT", nullable: false),
+                    message_ja = table.Column<string>(type: "TEXT", nullable: false),
+                    value = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -796,7 +795,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_academic_sessions_tenant_id_parent_sourced_id",
                 table: "academic_sessions",
-                columns: new[] { "tenant_id", "parent_sourced_id" });
+                columns: new[] { "tenant_id", "parent_sourced_id" },
+                filter: "\"parent_sourced_id\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_categories_tenant_id_date_last_modified",
@@ -861,7 +861,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_courses_tenant_id_school_year_sourced_id",
                 table: "courses",
-                columns: new[] { "tenant_id", "school_year_sourced_id" });
+                columns: new[] { "tenant_id", "school_year_sourced_id" },
+                filter: "\"school_year_sourced_id\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_demographics_tenant_id_date_last_modified",
@@ -900,12 +901,12 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_line_item_learning_objective_ids_tenant_id_date_last_modifi~",
+                name: "IX_line_item_learning_objective_ids_tenant_id_date_last_modified",
                 table: "line_item_learning_objective_ids",
                 columns: new[] { "tenant_id", "date_last_modified" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_line_item_learning_objective_ids_tenant_id_line_item_source~",
+                name: "IX_line_item_learning_objective_ids_tenant_id_line_item_sourced_id",
                 table: "line_item_learning_objective_ids",
                 columns: new[] { "tenant_id", "line_item_sourced_id" });
 
@@ -990,7 +991,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_orgs_tenant_id_parent_sourced_id",
                 table: "orgs",
-                columns: new[] { "tenant_id", "parent_sourced_id" });
+                columns: new[] { "tenant_id", "parent_sourced_id" },
+                filter: "\"parent_sourced_id\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_resources_tenant_id_date_last_modified",
@@ -1025,7 +1027,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_results_tenant_id_class_sourced_id",
                 table: "results",
-                columns: new[] { "tenant_id", "class_sourced_id" });
+                columns: new[] { "tenant_id", "class_sourced_id" },
+                filter: "\"class_sourced_id\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_results_tenant_id_date_last_modified",
@@ -1055,7 +1058,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_roles_tenant_id_user_profile_sourced_id",
                 table: "roles",
-                columns: new[] { "tenant_id", "user_profile_sourced_id" });
+                columns: new[] { "tenant_id", "user_profile_sourced_id" },
+                filter: "\"user_profile_sourced_id\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_roles_tenant_id_user_sourced_id",
@@ -1070,7 +1074,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_score_scales_tenant_id_course_sourced_id",
                 table: "score_scales",
-                columns: new[] { "tenant_id", "course_sourced_id" });
+                columns: new[] { "tenant_id", "course_sourced_id" },
+                filter: "\"course_sourced_id\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_score_scales_tenant_id_date_last_modified",
@@ -1101,7 +1106,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_user_resources_tenant_id_class_sourced_id",
                 table: "user_resources",
-                columns: new[] { "tenant_id", "class_sourced_id" });
+                columns: new[] { "tenant_id", "class_sourced_id" },
+                filter: "\"class_sourced_id\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_user_resources_tenant_id_date_last_modified",
@@ -1111,7 +1117,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_user_resources_tenant_id_org_sourced_id",
                 table: "user_resources",
-                columns: new[] { "tenant_id", "org_sourced_id" });
+                columns: new[] { "tenant_id", "org_sourced_id" },
+                filter: "\"org_sourced_id\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_user_resources_tenant_id_resource_sourced_id",
@@ -1131,7 +1138,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_users_tenant_id_primary_org_sourced_id",
                 table: "users",
-                columns: new[] { "tenant_id", "primary_org_sourced_id" });
+                columns: new[] { "tenant_id", "primary_org_sourced_id" },
+                filter: "\"primary_org_sourced_id\" IS NOT NULL");
         }
 
         /// <inheritdoc />
