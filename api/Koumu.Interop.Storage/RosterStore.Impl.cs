@@ -111,9 +111,9 @@ public sealed partial class RosterStore
             await using var pragma = sqlite.CreateCommand();
             // Foreign keys on (tenant_id → tenants); wait for a concurrent writer instead of failing at once.
             // A 256 MiB page cache keeps the roster indexes in memory during an import (random UUID keys otherwise
-            // thrash SQLite's default 2 MiB cache); temp tables (seen ids) stay in memory.
+            // thrash SQLite's default 2 MiB cache). Temp tables stay on disk so memory stays bounded.
             pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; " +
-                "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;";
+                "PRAGMA cache_size = -262144;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         return connection;

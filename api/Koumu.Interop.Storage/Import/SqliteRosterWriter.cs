@@ -18,6 +18,14 @@ internal sealed class SqliteRosterWriter(SqliteConnection connection, SqliteTran
     private DbParameter[] _values = [];
     private DbParameter? _deleteId;
     private DbParameter? _seenId;
+    private List<(string Name, string Sql)>? _deferredIndexes;
+    private bool _markMissing;
+
+    private async Task<bool> HasRowsAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != 0;
+    }
 
     public override async ValueTask BeginFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken)
     {
@@ -38,7 +46,28 @@ internal sealed class SqliteRosterWriter(SqliteConnection connection, SqliteTran
         _deleteId = AddParameter(_delete, "$id", null);
         _delete.Prepare();
 
-        if (mode == ProcessingMode.Bulk)
+        _deferredIndexes = null;
+        _markMissing = false;
+        if (mode == ProcessingMode.Bulk && !await HasRowsAsync($"SELECT EXISTS (SELECT 1 FROM {table})", cancellationToken).ConfigureAwait(false))
+        {
+            // Initial load of an empty table: drop its secondary indexes and rebuild them after the file (sort-based
+            // builds instead of random B-tree inserts). Inside the transaction: a rejected import gets them back.
+            _deferredIndexes = [];
+            await using (var list = Command("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $table AND sql IS NOT NULL"))
+            {
+                AddParameter(list, "$table", table);
+                await using var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    _deferredIndexes.Add((reader.GetString(0), reader.GetString(1)));
+            }
+            foreach (var (name, _) in _deferredIndexes) await ExecuteAsync($"DROP INDEX \"{name}\"", cancellationToken).ConfigureAwait(false);
+        }
+        else if (mode == ProcessingMode.Bulk)
+        {
+            // Only a tenant that already has records of this type can have some that the file no longer contains.
+            _markMissing = await HasRowsAsync($"SELECT EXISTS (SELECT 1 FROM {table} WHERE tenant_id = {TenantId})", cancellationToken).ConfigureAwait(false);
+        }
+        if (_markMissing)
         {
             await ExecuteAsync("CREATE TEMP TABLE IF NOT EXISTS seen_ids (sourced_id TEXT PRIMARY KEY)", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync("DELETE FROM temp.seen_ids", cancellationToken).ConfigureAwait(false);
@@ -79,7 +108,12 @@ internal sealed class SqliteRosterWriter(SqliteConnection connection, SqliteTran
 
     public override async ValueTask EndFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken)
     {
-        if (mode == ProcessingMode.Bulk)
+        if (_deferredIndexes is not null)
+        {
+            foreach (var (_, sql) in _deferredIndexes) await ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+            _deferredIndexes = null;
+        }
+        if (_markMissing)
         {
             await using var mark = Command(
                 $"UPDATE {file.StorageName} SET status = 'tobedeleted', date_last_modified = $now " +
