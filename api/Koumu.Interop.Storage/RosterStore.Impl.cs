@@ -110,10 +110,10 @@ public sealed partial class RosterStore
         {
             await using var pragma = sqlite.CreateCommand();
             // Foreign keys on (tenant_id → tenants); wait for a concurrent writer instead of failing at once.
-            // A 256 MiB page cache keeps the roster indexes in memory during an import (random UUID keys otherwise
+            // A 128 MiB page cache keeps the hot part of the roster indexes in memory during an import (random UUID keys otherwise
             // thrash SQLite's default 2 MiB cache). Temp tables stay on disk so memory stays bounded.
             pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; " +
-                "PRAGMA cache_size = -262144;";
+                "PRAGMA cache_size = -131072;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         return connection;
