@@ -52,11 +52,13 @@ public sealed class QueryCollection
         File = file;
         Model = model;
         FixedPredicate = fixedPredicate;
-        _fields = fields.ToDictionary(f => f.Path, StringComparer.Ordinal);
         _selectable = model.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name)
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
+        // A client names JSON fields: a CSV column with no JSON property (scoreScales.orgSourcedId — OAS
+        // ScoreScaleDType has no org) cannot be filtered on.
+        _fields = fields.Where(f => _selectable.Contains(f.Path.Split('.')[0])).ToDictionary(f => f.Path, StringComparer.Ordinal);
     }
 
     /// <summary>The collection's name in the REST path (<c>users</c>, <c>schools</c>, <c>lineItems</c>).</summary>
