@@ -14,6 +14,7 @@ internal static class JapanProfileRules
         if (JapanProfileSettings.For(profileId) is not { } settings) return [];
         var rules = new List<IProfileRule>
         {
+            new ByteOrderMarkCheck(),
             new OrgChecks(),
             new AcademicSessionChecks(),
             new CourseChecks(settings),
@@ -30,5 +31,15 @@ internal static class JapanProfileRules
             rules.Add(new FullWidthTextChecks());
         }
         return rules;
+    }
+}
+
+/// <summary>Japanese importers accept only UTF-8 without BOM (oneroster.md §3.4): warn, do not reject.</summary>
+internal sealed class ByteOrderMarkCheck : IProfileRule
+{
+    public void CheckHeader(Koumu.Interop.Schemas.Csv.CsvFileDefinition file, IReadOnlyList<string> header, ProfileContext context, Validation.IProblemSink sink)
+    {
+        if (context.FilesWithByteOrderMark.Contains(file.Name))
+            sink.Report(JapanRules.ByteOrderMark.At(file.FileName, 1, null, null));
     }
 }

@@ -70,6 +70,9 @@ public sealed class ProfileContext
     /// <summary>Files whose header or content could not be read (already reported): rules should not report knock-on errors.</summary>
     public ISet<string> BrokenFiles { get; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>Files (by name, e.g. "users") that began with a UTF-8 byte order mark; the pipeline accepts and strips it.</summary>
+    public ISet<string> FilesWithByteOrderMark { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Scratch space for rules that need state across rows (keyed by the rule's own key).</summary>
     public Dictionary<string, object> State { get; } = new(StringComparer.Ordinal);
 }

@@ -103,8 +103,60 @@ public sealed partial class PackageProcessor
         await ResolveExternalReferencesAsync(ct).ConfigureAwait(false);
     }
 
-    private StreamReader OpenText(string fileName) =>
-        new(_source.Open(fileName), _options.SourceEncoding ?? Utf8Replacing, detectEncodingFromByteOrderMarks: _options.SourceEncoding is null, bufferSize: 1 << 16);
+    private StreamReader OpenText(string fileName)
+    {
+        var stream = _source.Open(fileName);
+        if (_options.SourceEncoding is null && _profileContext is not null && fileName.EndsWith(".csv", StringComparison.Ordinal))
+        {
+            // Note a UTF-8 BOM for the profile layer (Japanese importers reject it), then read on without it.
+            var head = new byte[3];
+            var read = 0;
+            while (read < 3 && stream.Read(head, read, 3 - read) is var n and > 0) read += n;
+            var bom = read == 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF;
+            if (bom) _profileContext.FilesWithByteOrderMark.Add(fileName[..^4]);
+            stream = new PrefixedStream(bom ? ReadOnlyMemory<byte>.Empty : head.AsMemory(0, read), stream);
+        }
+        return new StreamReader(stream, _options.SourceEncoding ?? Utf8Replacing, detectEncodingFromByteOrderMarks: _options.SourceEncoding is null, bufferSize: 1 << 16);
+    }
+
+    /// <summary>Bytes already read from the head of a stream, followed by the rest of it.</summary>
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_prefix.IsEmpty) return inner.Read(buffer);
+            var n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..n].CopyTo(buffer);
+            _prefix = _prefix[n..];
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            _prefix.IsEmpty ? inner.ReadAsync(buffer, cancellationToken) : ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 
     // Invalid byte sequences become U+FFFD so that they can be reported with file, line and column instead of aborting.
     private static readonly UTF8Encoding Utf8Replacing = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);

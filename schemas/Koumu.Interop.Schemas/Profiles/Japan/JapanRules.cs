@@ -11,6 +11,11 @@ public static class JapanRules
     private static Rule E(string id, string en, string ja) => new(id, RuleLayer.Profile, Severity.Error, en, ja);
     private static Rule W(string id, string en, string ja) => new(id, RuleLayer.Profile, Severity.Warning, en, ja);
 
+    // ---- encoding ------------------------------------------------------------------------------------------------
+    public static readonly Rule ByteOrderMark = W("jp.encoding.bom",
+        "The file starts with a UTF-8 byte order mark. The hub accepts it, but Japanese importers (学習eポータル) reject it: save as UTF-8 without BOM.",
+        "ファイルの先頭にUTF-8のBOMがあります。本ハブでは受け付けますが、学習eポータル等の取込ではエラーになります。BOMなしUTF-8で保存してください。");
+
     // ---- orgs ----------------------------------------------------------------------------------------------------
     public static readonly Rule OrgType = E("jp.orgs.type",
         "Org type '{0}' is not allowed by {1}: use 'district' (教育委員会) or 'school'.",
