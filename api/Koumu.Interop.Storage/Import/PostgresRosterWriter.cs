@@ -15,7 +15,6 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
     : RosterWriter(connection, transaction, tenantId, importedAt)
 {
     private NpgsqlBinaryImporter? _copy;
-    private CsvFileDefinition? _file;
     private bool _staged;
     private List<string>? _deferred;
     private HashSet<string>? _emptyTables;
@@ -69,7 +68,6 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
 
     public override async ValueTask BeginFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken)
     {
-        _file = file;
         var table = file.StorageName;
         _staged = true;
         _deferred = null;

@@ -372,11 +372,10 @@ public sealed partial class PackageProcessor
             values[map[i]] = ParseValue(def, column, span, mode, deletion, file, line);
         }
 
-        if (values[0] is not string sourcedId) return null;
+        if (values[0] is not string) return null;
         var record = new CsvRecord(def, line, values, extensions is null ? null : MetadataJson(extensions)) { Extensions = extensions };
 
         if (!deletion) CheckDateRange(record);
-        _ = sourcedId;
         return record;
     }
 
