@@ -274,6 +274,23 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         Assert.Equal(["class-1"], await SourcedIdsAsync(http, Base + "/classes?filter=" + Uri.EscapeDataString("status='active'"), "classes"));
     }
 
+    [Fact]
+    public async Task Oversized_and_hostile_input_gets_a_OneRoster_answer_never_a_crash()
+    {
+        using var http = await hub.OneRosterClientAsync([KoumuScopes.RosterReadonly]);
+        // An absurd limit is clamped, not refused.
+        Assert.Equal(5, (await SourcedIdsAsync(http, Base + "/users?limit=99999999999999", "users")).Count);
+        using (var response = await http.GetAsync(Base + "/users/" + new string('x', 20_000)))
+            await AssertFailureAsync(response, HttpStatusCode.NotFound, "unknownobject");
+        using (var response = await http.GetAsync(Base + "/users?fields=" + string.Join(',', Enumerable.Repeat("nosuch", 5_000))))
+            await AssertFailureAsync(response, HttpStatusCode.BadRequest, "invalid_selection_field");
+        using (var response = await http.GetAsync(Base + "/users?filter=" + Uri.EscapeDataString("givenName='" + new string('\'', 10_000) + "'")))
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, response.StatusCode.ToString());
+        // SQL text in a filter value is a parameter value: it matches nothing and drops nothing.
+        Assert.Empty(await SourcedIdsAsync(http, Base + "/users?filter=" + Uri.EscapeDataString("familyName='x'' OR 1=1 --'"), "users"));
+        Assert.Equal(5, (await SourcedIdsAsync(http, Base + "/users", "users")).Count);
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------------
 
     private static async Task<List<string>> SourcedIdsAsync(HttpClient http, string url, string wrapper)
