@@ -1,6 +1,7 @@
 using Koumu.Interop.Api;
 using Koumu.Interop.Api.Auth;
 using Koumu.Interop.Api.Hosting;
+using Koumu.Interop.Api.OneRoster;
 
 var builder = WebApplication.CreateBuilder(args);
 var settings = HubSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
@@ -16,6 +17,7 @@ app.MapTokenEndpoints();
 app.MapClientEndpoints();
 app.MapImportEndpoints();
 app.MapExportEndpoints();
+app.MapRosteringEndpoints();
 
 await HubStartup.InitializeAsync(app);
 await app.RunAsync();

@@ -1,0 +1,47 @@
+using Koumu.Interop.Schemas.Json;
+using Koumu.Interop.Schemas.Validation;
+using Koumu.Interop.Storage.Query;
+using QueryCollection = Koumu.Interop.Storage.Query.QueryCollection;
+
+namespace Koumu.Interop.Api.OneRoster;
+
+/// <summary>
+/// What a route serves: a query-engine collection, the OAS wrapper property names (<c>*SetDType</c> plural,
+/// <c>Single*DType</c> singular) and the mapper call that turns a stored row into its <c>*DType</c>. Several collections
+/// share a wrapper (OAS-R: /schools → <c>orgs</c>, /students and /teachers → <c>users</c>, /terms and /gradingPeriods →
+/// <c>academicSessions</c>).
+/// </summary>
+public sealed record RosterResource(QueryCollection Collection, string Plural, string Singular, Func<OneRosterJsonMapper, CsvRecord, OneRosterBase>? Map)
+{
+    /// <summary>Users have no single-row mapping: their roles and userProfiles come from other tables (<see cref="UserRoleLoader"/>).</summary>
+    public bool IsUser => Map is null;
+
+    public static readonly RosterResource Orgs = new(QueryCollections.Orgs, "orgs", "org", (m, r) => m.ToOrg(r));
+    public static readonly RosterResource Schools = new(QueryCollections.Schools, "orgs", "org", (m, r) => m.ToOrg(r));
+    public static readonly RosterResource AcademicSessions = new(QueryCollections.AcademicSessions, "academicSessions", "academicSession", (m, r) => m.ToAcademicSession(r));
+    public static readonly RosterResource Terms = new(QueryCollections.Terms, "academicSessions", "academicSession", (m, r) => m.ToAcademicSession(r));
+    public static readonly RosterResource GradingPeriods = new(QueryCollections.GradingPeriods, "academicSessions", "academicSession", (m, r) => m.ToAcademicSession(r));
+    public static readonly RosterResource Courses = new(QueryCollections.Courses, "courses", "course", (m, r) => m.ToCourse(r));
+    public static readonly RosterResource Classes = new(QueryCollections.Classes, "classes", "class", (m, r) => m.ToClass(r));
+    public static readonly RosterResource Users = new(QueryCollections.Users, "users", "user", null);
+    public static readonly RosterResource Students = new(QueryCollections.Students, "users", "user", null);
+    public static readonly RosterResource Teachers = new(QueryCollections.Teachers, "users", "user", null);
+    public static readonly RosterResource Enrollments = new(QueryCollections.Enrollments, "enrollments", "enrollment", (m, r) => m.ToEnrollment(r));
+    public static readonly RosterResource Demographics = new(QueryCollections.Demographics, "demographics", "demographics", (m, r) => m.ToDemographics(r));
+
+    /// <summary>The OAS-R component name of the collection wrapper (for documentation and schema tests).</summary>
+    public string SetSchema => Plural switch
+    {
+        "orgs" => "OrgSetDType",
+        "academicSessions" => "AcademicSessionSetDType",
+        "courses" => "CourseSetDType",
+        "classes" => "ClassSetDType",
+        "users" => "UserSetDType",
+        "enrollments" => "EnrollmentSetDType",
+        "demographics" => "DemographicsSetDType",
+        _ => throw new InvalidOperationException(Plural),
+    };
+
+    /// <summary>The OAS-R component name of the single-object wrapper.</summary>
+    public string SingleSchema => "Single" + SetSchema.Replace("SetDType", "DType", StringComparison.Ordinal);
+}
