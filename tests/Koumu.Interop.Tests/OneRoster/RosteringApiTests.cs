@@ -7,9 +7,24 @@ using Koumu.Interop.Tests.Json;
 
 namespace Koumu.Interop.Tests.OneRoster;
 
+/// <summary>The OneRoster 1.2 Rostering service on the embedded SQLite store.</summary>
+public sealed class RosteringApiTests(RosteringHub hub) : RosteringApiSpecification(hub), IClassFixture<RosteringHub>;
+
+/// <summary>The same specification on PostgreSQL (the service's SQL differs per provider).</summary>
+public sealed class PostgresRosteringApiTests(PostgresRosteringHub hub) : RosteringApiSpecification(hub), IClassFixture<PostgresRosteringHub>;
+
 /// <summary>The OneRoster 1.2 Rostering service (41 GET operations, OAS-R) through the real hub pipeline.</summary>
-public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<RosteringHub>
+public abstract partial class RosteringApiSpecification
 {
+    private readonly RosteringHub hub;
+
+    protected RosteringApiSpecification(RosteringHub hub)
+    {
+        // Skipped locally when PostgreSQL is unreachable; under CI the fixture fails instead.
+        Skip.If(hub.Unavailable is not null, hub.Unavailable);
+        this.hub = hub;
+    }
+
     private const string Base = RosteringRoutes.Base;
 
     /// <summary>An existing record for every path parameter of the route table.</summary>
@@ -29,7 +44,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
     private static string Url(RosteringRoute route) => Base + PathParameter().Replace(route.Path, m =>
         Ids[m.Groups[1].Value == "sourcedId" ? route.Path.Split('/')[1] : m.Groups[1].Value]);
 
-    [Fact]
+    [SkippableFact]
     public void The_route_table_has_the_41_operations_of_the_rostering_service_once_each()
     {
         Assert.Equal(41, RosteringRoutes.All.Count);
@@ -37,7 +52,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         Assert.Equal(41, RosteringRoutes.All.Select(r => r.OperationId).Distinct().Count());
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Operations))]
     public async Task Every_operation_returns_200_with_its_OAS_wrapper_valid_against_the_official_schema(string operationId)
     {
@@ -64,7 +79,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("/schools", "orgs", "org-school,org-school2")]
     [InlineData("/orgs", "orgs", "org-district,org-school,org-school2")]
     [InlineData("/students", "users", "user-s1,user-s2,user-s3")]
@@ -86,7 +101,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         Assert.Equal(expected.Split(','), await SourcedIdsAsync(http, Base + path, wrapper));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Users_carry_their_roles_and_string_booleans_and_GUIDRefs_with_href()
     {
         using var http = await hub.OneRosterClientAsync([KoumuScopes.RosterCoreReadonly]);
@@ -99,7 +114,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         Assert.Equal("org", role.GetProperty("org").GetProperty("type").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task No_token_or_a_forged_token_is_401_unauthorisedrequest()
     {
         using var anonymous = hub.CreateHttpsClient();
@@ -112,7 +127,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
             await AssertFailureAsync(response, HttpStatusCode.Unauthorized, "unauthorisedrequest");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(KoumuScopes.RosterCoreReadonly, "/classes/class-1/students")] // nested reads need roster.readonly
     [InlineData(KoumuScopes.RosterReadonly, "/demographics")]                // demographics need their own scope
     [InlineData(KoumuScopes.RosterDemographicsReadonly, "/users")]
@@ -125,7 +140,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         await AssertFailureAsync(response, HttpStatusCode.Forbidden, "forbidden");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("/users/nobody")]
     [InlineData("/students/user-t1")]                                 // a teacher is not a student
     [InlineData("/schools/org-district")]                             // a district is not a school
@@ -142,7 +157,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         await AssertFailureAsync(response, HttpStatusCode.NotFound, "unknownobject");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("/users?filter=password%3D'x'", "invalid_filter_field")]
     [InlineData("/users?filter=nosuch%3D'x'", "invalid_filter_field")]
     [InlineData("/users?filter=givenName", "invalid_filter_field")]
@@ -160,7 +175,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         await AssertFailureAsync(response, HttpStatusCode.BadRequest, codeMinor);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_school_confined_client_sees_only_its_school_even_through_OR_nested_routes_and_singles()
     {
         using var http = await hub.OneRosterClientAsync(RosteringHub.AllRosterScopes, ["org-school"]);
@@ -183,7 +198,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_district_confined_client_sees_the_schools_below_it()
     {
         using var http = await hub.OneRosterClientAsync([KoumuScopes.RosterReadonly], ["org-district"]);
@@ -191,7 +206,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         Assert.Equal(["user-s1", "user-s2", "user-s3"], await SourcedIdsAsync(http, Base + "/students", "users"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Roles_at_orgs_outside_a_confined_clients_view_are_not_shown()
     {
         await hub.ImportAsync("board-roles", RosteringHub.Package().File("roles", "bulk", TestSupport.SamplePackages.RolesHeader,
@@ -207,7 +222,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         Assert.Equal("org-school", role.GetProperty("org").GetProperty("sourcedId").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Another_tenants_client_sees_nothing_of_this_tenant()
     {
         using var http = await hub.OneRosterClientAsync([KoumuScopes.RosterReadonly], tenant: "board-empty");
@@ -216,7 +231,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         await AssertFailureAsync(response, HttpStatusCode.NotFound, "unknownobject");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Following_next_links_visits_every_record_once_with_total_and_last_links()
     {
         using var http = await hub.OneRosterClientAsync([KoumuScopes.RosterReadonly]);
@@ -246,7 +261,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         Assert.Contains("cursor=", offsetLinks["next"], StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Fields_trim_the_output_as_a_comma_list_or_repeated_parameter()
     {
         using var http = await hub.OneRosterClientAsync([KoumuScopes.RosterReadonly]);
@@ -260,7 +275,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         Assert.Equal(["title"], single.RootElement.GetProperty("class").EnumerateObject().Select(p => p.Name));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Tobedeleted_records_are_served_so_delta_consumers_learn_of_deletions()
     {
         await hub.ImportAsync("board-del", RosteringHub.Package());
@@ -274,7 +289,7 @@ public sealed partial class RosteringApiTests(RosteringHub hub) : IClassFixture<
         Assert.Equal(["class-1"], await SourcedIdsAsync(http, Base + "/classes?filter=" + Uri.EscapeDataString("status='active'"), "classes"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Oversized_and_hostile_input_gets_a_OneRoster_answer_never_a_crash()
     {
         using var http = await hub.OneRosterClientAsync([KoumuScopes.RosterReadonly]);
