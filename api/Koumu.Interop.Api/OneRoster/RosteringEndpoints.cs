@@ -150,7 +150,7 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
         var objects = await MapAsync(connection, provider, tenantId, route.Resource, mapper, page.Records, confinement, cancellationToken);
 
         var buffer = new ArrayBufferWriter<byte>();
-        await using (var writer = new Utf8JsonWriter(buffer))
+        await using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = OneRosterJson.Options.Encoder }))
         {
             writer.WriteStartObject();
             if (route.Shape == RouteShape.Single)

@@ -30,7 +30,10 @@ public sealed partial class ReadmeContractTests
         var calls = CurlCall().Matches(Readme).Select(m =>
         {
             var line = m.Value;
-            var method = Method().Match(line) is { Success: true } x ? x.Groups[1].Value : line.Contains(" -d ", StringComparison.Ordinal) ? "POST" : "GET";
+            // curl: -X wins; -G turns data into a query string (GET); otherwise data means POST.
+            var method = Method().Match(line) is { Success: true } x ? x.Groups[1].Value
+                : line.Contains(" -G ", StringComparison.Ordinal) ? "GET"
+                : line.Contains(" -d ", StringComparison.Ordinal) || line.Contains("--data", StringComparison.Ordinal) ? "POST" : "GET";
             var path = Url().Match(line).Groups[1].Value.Split('?')[0].Replace("$JOB", "00000000-0000-0000-0000-000000000000", StringComparison.Ordinal);
             return (Method: method, Path: path, Line: line);
         }).ToList();
@@ -42,7 +45,7 @@ public sealed partial class ReadmeContractTests
     }
 
     // A curl command line (with its continuation lines' first line) that calls the hub.
-    [GeneratedRegex(@"curl [^\n]*\$HUB[^\n]*(\n\s+-d[^\n]*)*")]
+    [GeneratedRegex(@"curl [^\n]*\$HUB[^\n]*(\n\s+-[-a-zA-Z][^\n]*)*")]
     private static partial Regex CurlCall();
 
     [GeneratedRegex(@"-X ([A-Z]+)")]

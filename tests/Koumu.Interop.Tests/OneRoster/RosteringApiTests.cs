@@ -102,6 +102,15 @@ public abstract partial class RosteringApiSpecification
     }
 
     [SkippableFact]
+    public async Task Japanese_text_is_written_as_utf8_not_as_unicode_escapes()
+    {
+        using var http = await hub.OneRosterClientAsync([KoumuScopes.RosterCoreReadonly]);
+        var body = await http.GetStringAsync(new Uri(Base + "/users/user-t1", UriKind.Relative));
+        Assert.Contains("\"givenName\":\"花子\"", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u", body, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Users_carry_their_roles_and_string_booleans_and_GUIDRefs_with_href()
     {
         using var http = await hub.OneRosterClientAsync([KoumuScopes.RosterCoreReadonly]);
