@@ -165,7 +165,7 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
         return ValueTask.CompletedTask;
     }
 
-    public override async ValueTask EndFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken)
+    protected override async ValueTask EndFileCoreAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken)
     {
         if (_copy is not null)
         {

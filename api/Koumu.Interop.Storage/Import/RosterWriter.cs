@@ -46,7 +46,29 @@ internal abstract class RosterWriter(DbConnection connection, DbTransaction tran
 
     protected abstract ValueTask WriteRecordAsync(CsvRecord record, CancellationToken cancellationToken);
 
-    public abstract ValueTask EndFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken);
+    public async ValueTask EndFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken)
+    {
+        await EndFileCoreAsync(file, mode, cancellationToken).ConfigureAwait(false);
+        await TouchOwningUsersAsync(file, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected abstract ValueTask EndFileCoreAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A user's OneRoster JSON embeds its roles and userProfiles (OAS-R UserDType), so a change to one of those rows is a
+    /// change to the user: its dateLastModified moves too, or REST clients syncing with filter=dateLastModified>… would
+    /// miss it. Rows this import changed carry exactly <see cref="ImportedAt"/>.
+    /// </summary>
+    private async Task TouchOwningUsersAsync(CsvFileDefinition file, CancellationToken cancellationToken)
+    {
+        if (file != CsvBinding.Roles && file != CsvBinding.UserProfiles) return;
+        await using var command = Command(
+            "UPDATE users SET date_last_modified = @now WHERE tenant_id = @tenant AND date_last_modified <> @now AND sourced_id IN " +
+            $"(SELECT user_sourced_id FROM {file.StorageName} WHERE tenant_id = @tenant AND date_last_modified = @now)");
+        AddParameter(command, "tenant", TenantId);
+        AddParameter(command, "now", ImportedAt);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<IReadOnlySet<string>> FindActiveAsync(CsvFileDefinition file, IReadOnlyCollection<string> sourcedIds, CancellationToken cancellationToken)
     {

@@ -106,7 +106,7 @@ internal sealed class SqliteRosterWriter(SqliteConnection connection, SqliteTran
         await _upsert!.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public override async ValueTask EndFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken)
+    protected override async ValueTask EndFileCoreAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken)
     {
         if (_deferredIndexes is not null)
         {

@@ -83,6 +83,21 @@ public sealed class ImportSemanticsTests
     }
 
     [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_role_change_moves_its_users_dateLastModified_and_no_other(string provider)
+    {
+        // A user's JSON embeds its roles: a role-only change must be visible to filter=dateLastModified>… on /users.
+        await using var store = await StoreWithRosterAsync(provider);
+        var s1 = (await store.RowAsync("users", "user-s1"))!["date_last_modified"];
+        var t1 = (await store.RowAsync("users", "user-t1"))!["date_last_modified"];
+        await Task.Delay(20);
+        var outcome = await store.ImportAsync(new PackageBuilder().File("roles", "delta", RolesHeader,
+            "role-s1,active,2026-05-01T00:00:00Z,user-s1,primary,student,2026-04-01,,org-school,"));
+        Assert.True(outcome.Committed, Errors(outcome));
+        Assert.NotEqual(s1, (await store.RowAsync("users", "user-s1"))!["date_last_modified"]);
+        Assert.Equal(t1, (await store.RowAsync("users", "user-t1"))!["date_last_modified"]);
+    }
+
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Absent_files_leave_stored_records_untouched(string provider)
     {
         await using var store = await StoreWithRosterAsync(provider);
