@@ -76,6 +76,7 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
             await using var exists = Command($"SELECT EXISTS (SELECT 1 FROM {table} WHERE tenant_id = @tenant)");
             AddParameter(exists, "tenant", TenantId);
             _staged = (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            if (!_staged) FreshTables.Add(table);
             // Initial load of an empty table (a new hub, a prefecture's first import): build keys and indexes once
             // after the copy instead of maintaining them row by row, as pg_restore does. The drops are part of the
             // import's transaction, so a rejected import restores them untouched.

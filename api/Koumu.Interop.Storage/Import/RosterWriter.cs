@@ -27,6 +27,9 @@ internal abstract class RosterWriter(DbConnection connection, DbTransaction tran
     /// <summary>One timestamp for the whole import: the hub's dateLastModified of every record it changes (docs/decisions/0001).</summary>
     protected DateTime ImportedAt { get; } = importedAt;
 
+    /// <summary>Tables this import bulk-loaded for a tenant that had no rows in them: every row now has <see cref="ImportedAt"/>.</summary>
+    protected HashSet<string> FreshTables { get; } = new(StringComparer.Ordinal);
+
     private readonly Dictionary<string, HashSet<string>> _extensionColumns = new(StringComparer.Ordinal);
 
     public virtual ValueTask BeginPackageAsync(Manifest manifest, CancellationToken cancellationToken) => ValueTask.CompletedTask;
@@ -62,6 +65,8 @@ internal abstract class RosterWriter(DbConnection connection, DbTransaction tran
     private async Task TouchOwningUsersAsync(CsvFileDefinition file, CancellationToken cancellationToken)
     {
         if (file != CsvBinding.Roles && file != CsvBinding.UserProfiles) return;
+        // Users bulk-loaded into a tenant that had none all carry this import's timestamp already (the initial load).
+        if (FreshTables.Contains(CsvBinding.Users.StorageName)) return;
         await using var command = Command(
             "UPDATE users SET date_last_modified = @now WHERE tenant_id = @tenant AND date_last_modified <> @now AND sourced_id IN " +
             $"(SELECT user_sourced_id FROM {file.StorageName} WHERE tenant_id = @tenant AND date_last_modified = @now)");

@@ -67,6 +67,7 @@ internal sealed class SqliteRosterWriter(SqliteConnection connection, SqliteTran
             // Only a tenant that already has records of this type can have some that the file no longer contains.
             _markMissing = await HasRowsAsync($"SELECT EXISTS (SELECT 1 FROM {table} WHERE tenant_id = {TenantId})", cancellationToken).ConfigureAwait(false);
         }
+        if (mode == ProcessingMode.Bulk && !_markMissing) FreshTables.Add(table);
         if (_markMissing)
         {
             await ExecuteAsync("CREATE TEMP TABLE IF NOT EXISTS seen_ids (sourced_id TEXT PRIMARY KEY)", cancellationToken).ConfigureAwait(false);
