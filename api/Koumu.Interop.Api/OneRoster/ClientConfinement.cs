@@ -14,7 +14,9 @@ namespace Koumu.Interop.Api.OneRoster;
 /// <item>orgs, schools: the allowed orgs themselves;</item>
 /// <item>courses: org in the allowed orgs; classes, enrollments: school in the allowed orgs;</item>
 /// <item>users, students, teachers: an active role at an allowed org; demographics: the same, for the user they describe;</item>
-/// <item>academicSessions, terms, gradingPeriods: the tenant's calendar, not confined (sessions carry no org in 1.2 and hold no personal data).</item>
+/// <item>academicSessions, terms, gradingPeriods: the tenant's calendar, not confined (sessions carry no org in 1.2 and hold no personal data);</item>
+/// <item>resources: the tenant's catalogue of learning content, not confined (a resource carries no org and holds no personal
+/// data); the nested resource routes are still confined through their parent class, course or user.</item>
 /// </list>
 /// </summary>
 public sealed class ClientConfinement
@@ -58,7 +60,7 @@ public sealed class ClientConfinement
             case "courses": return QueryConfinement.FieldIn("org.sourcedId", Orgs);
             case "classes" or "enrollments": return QueryConfinement.FieldIn("school.sourcedId", Orgs);
             case "users": return QueryConfinement.FieldIn("roles.org.sourcedId", Orgs);
-            case "academicSessions": return QueryConfinement.None;
+            case "academicSessions" or "resources": return QueryConfinement.None;
             case "demographics":
                 {
                     // demographics.sourcedId is the sourcedId of the user it describes (OneRoster 1.2 Demographics).

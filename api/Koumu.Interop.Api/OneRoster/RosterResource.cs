@@ -29,7 +29,10 @@ public sealed record RosterResource(QueryCollection Collection, string Plural, s
     public static readonly RosterResource Enrollments = new(QueryCollections.Enrollments, "enrollments", "enrollment", (m, r) => m.ToEnrollment(r));
     public static readonly RosterResource Demographics = new(QueryCollections.Demographics, "demographics", "demographics", (m, r) => m.ToDemographics(r));
 
-    /// <summary>The OAS-R component name of the collection wrapper (for documentation and schema tests).</summary>
+    /// <summary>Learning resources (OAS-Res <c>ResourceSetDType</c> / <c>SingleResourceDType</c>).</summary>
+    public static readonly RosterResource Resources = new(QueryCollections.ResourceCollection, "resources", "resource", (m, r) => m.ToResource(r));
+
+    /// <summary>The OAS-R (OAS-Res for resources) component name of the collection wrapper (for documentation and schema tests).</summary>
     public string SetSchema => Plural switch
     {
         "orgs" => "OrgSetDType",
@@ -39,6 +42,7 @@ public sealed record RosterResource(QueryCollection Collection, string Plural, s
         "users" => "UserSetDType",
         "enrollments" => "EnrollmentSetDType",
         "demographics" => "DemographicsSetDType",
+        "resources" => "ResourceSetDType",
         _ => throw new InvalidOperationException(Plural),
     };
 

@@ -18,7 +18,10 @@ using OpenIddict.Abstractions;
 
 namespace Koumu.Interop.Api.OneRoster;
 
-/// <summary>Maps the route table (<see cref="RosteringRoutes"/>) onto the host: one GET endpoint per OAS-R operation.</summary>
+/// <summary>
+/// Maps the OneRoster route tables (<see cref="OneRosterRoutes.All"/>: Rostering and Resources) onto the host, one GET
+/// endpoint per OAS operation, each under its service's base path.
+/// </summary>
 public static class RosteringEndpoints
 {
     public static IEndpointRouteBuilder MapRosteringEndpoints(this IEndpointRouteBuilder routes)
@@ -26,10 +29,10 @@ public static class RosteringEndpoints
         ArgumentNullException.ThrowIfNull(routes);
         var settings = routes.ServiceProvider.GetRequiredService<HubSettings>();
         var handlers = new RosteringHandlers(routes.ServiceProvider.GetRequiredService<RosterStore>(), CursorCodec(settings));
-        foreach (var route in RosteringRoutes.All)
+        foreach (var route in OneRosterRoutes.All)
         {
             RequestDelegate handler = context => handlers.HandleAsync(context, route);
-            routes.MapGet(RosteringRoutes.Base + route.Path, handler).WithName(route.OperationId);
+            routes.MapGet(route.Base + route.Path, handler).WithName(route.OperationId);
         }
         return routes;
     }
@@ -44,7 +47,7 @@ public static class RosteringEndpoints
 }
 
 /// <summary>
-/// The generic handler of every Rostering read (OAS-R): authenticate (401 <c>unauthorisedrequest</c>), check the
+/// The generic handler of every OneRoster read (Rostering OAS-R and Resources OAS-Res alike): authenticate (401 <c>unauthorisedrequest</c>), check the
 /// operation's scopes (403 <c>forbidden</c>), parse the query (400 with the engine's codeMinor), check nested parents
 /// (404 <c>unknownobject</c>), read one page through the query engine with the caller's confinement, map rows to the
 /// OAS <c>*DType</c>, and write the OAS wrapper with <c>X-Total-Count</c> and an RFC 8288 <c>Link</c> header.

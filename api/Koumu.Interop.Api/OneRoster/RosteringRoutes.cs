@@ -17,11 +17,13 @@ public enum RouteShape { Collection, Single, Nested }
 public sealed record RouteParent(string Parameter, QueryCollection Collection, Func<IReadOnlyDictionary<string, string>, QueryConfinement>? Extra = null);
 
 /// <summary>
-/// One row of the route table: path under <see cref="RosteringRoutes.Base"/>, OAS operationId, what it serves, the scopes
+/// One row of a OneRoster route table: the service base path (<see cref="RosteringRoutes.Base"/>,
+/// <see cref="ResourcesRoutes.Base"/>), path under it, OAS operationId, what it serves, the scopes
 /// any one of which admits the caller (OAS-R <c>security</c> of the operation), and for nested routes the parents and the
 /// membership condition (a hub-written predicate, ANDed like any confinement so no filter can widen it).
 /// </summary>
 public sealed record RosteringRoute(
+    string Base,
     string Path,
     string OperationId,
     RouteShape Shape,
@@ -51,8 +53,8 @@ public static class RosteringRoutes
         var routes = new List<RosteringRoute>();
         void Top(string name, string all, string one, RosterResource resource, string[] scopes)
         {
-            routes.Add(new("/" + name, all, RouteShape.Collection, resource, scopes));
-            routes.Add(new("/" + name + "/{sourcedId}", one, RouteShape.Single, resource, scopes));
+            routes.Add(new(Base, "/" + name, all, RouteShape.Collection, resource, scopes));
+            routes.Add(new(Base, "/" + name + "/{sourcedId}", one, RouteShape.Single, resource, scopes));
         }
         Top("academicSessions", "getAllAcademicSessions", "getAcademicSession", RosterResource.AcademicSessions, Core);
         Top("classes", "getAllClasses", "getClass", RosterResource.Classes, Core);
@@ -69,7 +71,7 @@ public static class RosteringRoutes
 
         void Nested(string path, string operationId, RosterResource resource, RouteParent[] parents,
             Func<IReadOnlyDictionary<string, string>, DatabaseProvider, QueryConfinement> membership) =>
-            routes.Add(new(path, operationId, RouteShape.Nested, resource, Roster, parents, membership));
+            routes.Add(new(Base, path, operationId, RouteShape.Nested, resource, Roster, parents, membership));
 
         RouteParent School = new("schoolSourcedId", QueryCollections.Schools);
         RouteParent ClassOfSchool = new("classSourcedId", QueryCollections.Classes, v => Equal("school.sourcedId", v["schoolSourcedId"]));

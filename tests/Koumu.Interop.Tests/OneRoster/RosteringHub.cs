@@ -16,7 +16,8 @@ namespace Koumu.Interop.Tests.OneRoster;
 /// <summary>
 /// The real hub with a two-school roster in tenant <see cref="Tenant"/>: a district with schools org-school (class-1:
 /// teacher user-t1, students user-s1 and user-s2) and org-school2 (class-2: teacher user-t2, student user-s3); one
-/// school year, one term, one grading period, demographics for user-s1 and user-s3.
+/// school year, one term, one grading period, demographics for user-s1 and user-s3; three resources linked to classes,
+/// courses and users (<see cref="ResourceRows"/>).
 /// </summary>
 public class RosteringHub : KoumuApiFactory, IAsyncLifetime
 {
@@ -55,7 +56,25 @@ public class RosteringHub : KoumuApiFactory, IAsyncLifetime
         ])
         .File("demographics", "bulk", PackageBuilder.Header("demographics"),
             "user-s1,,,2019-05-01,male,,,,,,,,,,,",
-            "user-s3,,,2013-11-20,female,,,,,,,,JP,,,");
+            "user-s3,,,2013-11-20,female,,,,,,,,JP,,,")
+        .File("resources", "bulk", PackageBuilder.Header("resources"), ResourceRows)
+        .File("classResources", "bulk", PackageBuilder.Header("classResources"), ClassResourceRows)
+        .File("courseResources", "bulk", PackageBuilder.Header("courseResources"),
+            "cor-1,,,,course-1,res-1",
+            "cor-2,,,,course-2,res-3")
+        .File("userResources", "bulk", PackageBuilder.Header("userResources"),
+            "ur-1,,,user-s1,org-school,class-1,res-2",
+            "ur-2,,,user-s3,org-school2,,res-3");
+
+    /// <summary>Three learning resources: res-1 and res-2 linked to class-1, res-1 to course-1, res-3 to course-2 and user-s3, res-2 to user-s1.</summary>
+    public static readonly string[] ResourceRows =
+    [
+        "res-1,,,vr-001,国語デジタル教科書,student,primary,vendor-a,",
+        "res-2,,,vr-002,Math drill,teacher,secondary,vendor-a,app-1",
+        "res-3,,,vr-003,英語リスニング,,,,",
+    ];
+
+    public static readonly string[] ClassResourceRows = ["cr-1,,,,class-1,res-1", "cr-2,,,教材,class-1,res-2"];
 
     public virtual async Task InitializeAsync() => await ImportAsync(Tenant, Package());
 
@@ -90,6 +109,8 @@ public class RosteringHub : KoumuApiFactory, IAsyncLifetime
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }
+
+    public static readonly string[] AllResourceScopes = [KoumuScopes.ResourceReadonly, KoumuScopes.ResourceCoreReadonly];
 
     public static readonly string[] AllRosterScopes = [KoumuScopes.RosterReadonly, KoumuScopes.RosterCoreReadonly, KoumuScopes.RosterDemographicsReadonly];
 }
