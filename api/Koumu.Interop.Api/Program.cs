@@ -17,7 +17,7 @@ app.MapTokenEndpoints();
 app.MapClientEndpoints();
 app.MapImportEndpoints();
 app.MapExportEndpoints();
-app.MapRosteringEndpoints();
+app.MapOneRosterEndpoints();
 
 await HubStartup.InitializeAsync(app);
 await app.RunAsync();

@@ -24,7 +24,7 @@ namespace Koumu.Interop.Api.OneRoster;
 /// </summary>
 public static class RosteringEndpoints
 {
-    public static IEndpointRouteBuilder MapRosteringEndpoints(this IEndpointRouteBuilder routes)
+    public static IEndpointRouteBuilder MapOneRosterEndpoints(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
         var settings = routes.ServiceProvider.GetRequiredService<HubSettings>();
