@@ -35,23 +35,7 @@ internal static class UserRoleLoader
             $"WHERE t.tenant_id = @tenant AND t.status = 'active' AND t.{file.Column("userSourcedId").SqlName} {users}{orgCondition} ORDER BY t.sourced_id";
         Sql.Add(command, "tenant", tenantId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var values = new object?[columns.Count];
-            for (var i = 0; i < columns.Count; i++)
-            {
-                if (await reader.IsDBNullAsync(i, cancellationToken)) continue;
-                values[i] = columns[i].StorageType switch
-                {
-                    StorageType.Date => reader.GetFieldValue<DateOnly>(i),
-                    StorageType.Instant => DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc),
-                    StorageType.Boolean => reader.GetBoolean(i),
-                    StorageType.Float => reader.GetDouble(i),
-                    _ => reader.GetString(i),
-                };
-            }
-            rows.Add(new CsvRecord(file, 0, values, reader.IsDBNull(columns.Count) ? null : reader.GetString(columns.Count)));
-        }
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(StoredRecords.ReadRecord(reader, file, columns));
         return rows;
     }
 }

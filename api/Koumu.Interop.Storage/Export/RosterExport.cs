@@ -106,14 +106,13 @@ internal static class RosterExport
         _ => column,
     };
 
-    private static string Format(DbDataReader reader, int ordinal, StorageType type) => type switch
+    private static string Format(DbDataReader reader, int ordinal, StorageType type) => StoredRecords.ReadValue(reader, ordinal, type) switch
     {
-        StorageType.Date => reader.GetFieldValue<DateOnly>(ordinal).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        StorageType.Instant => DateTime.SpecifyKind(reader.GetFieldValue<DateTime>(ordinal), DateTimeKind.Utc)
-            .ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-        StorageType.Boolean => reader.GetBoolean(ordinal) ? "true" : "false",
-        StorageType.Float => reader.GetDouble(ordinal).ToString("R", CultureInfo.InvariantCulture),
-        _ => reader.GetString(ordinal),
+        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime instant => instant.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        bool flag => flag ? "true" : "false",
+        double number => number.ToString("R", CultureInfo.InvariantCulture),
+        var value => (string?)value ?? "",
     };
 
     /// <summary>{"jp":{"kanaGivenName":"…"}} → metadata.jp.kanaGivenName = …</summary>

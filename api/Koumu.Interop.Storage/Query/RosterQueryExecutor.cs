@@ -80,24 +80,7 @@ public sealed class RosterQueryExecutor(RosterStore store, QueryCursorCodec? cur
         var columns = plan.Columns;
         var file = plan.Query.Collection.File;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var values = new object?[columns.Count];
-            for (var i = 0; i < columns.Count; i++)
-            {
-                if (await reader.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false)) continue;
-                values[i] = columns[i].StorageType switch
-                {
-                    StorageType.Date => reader.GetFieldValue<DateOnly>(i),
-                    // SQLite returns the stored text as an unspecified DateTime; both databases hold UTC.
-                    StorageType.Instant => DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc),
-                    StorageType.Boolean => reader.GetBoolean(i),
-                    StorageType.Float => reader.GetDouble(i),
-                    _ => reader.GetString(i),
-                };
-            }
-            var metadata = reader.IsDBNull(columns.Count) ? null : reader.GetString(columns.Count);
-            yield return new CsvRecord(file, 0, values, metadata);
-        }
+            yield return StoredRecords.ReadRecord(reader, file, columns);
     }
 
     private static DbCommand Command(DbConnection connection, string sql, IReadOnlyList<QueryParameter> parameters)
