@@ -18,6 +18,7 @@ app.MapClientEndpoints();
 app.MapImportEndpoints();
 app.MapExportEndpoints();
 app.MapOneRosterEndpoints();
+app.MapContractEndpoints();
 
 await HubStartup.InitializeAsync(app);
 await app.RunAsync();

@@ -48,7 +48,15 @@ internal static class OasSchemas
         return document["components"]!["schemas"]!.AsObject();
     }
 
-    /// <summary>Validation errors of <paramref name="json"/> against the component, as readable lines.</summary>
-    public static IReadOnlyList<string> Errors(string file, string name, string json) =>
-        Get(file, name).Validate(json).Select(e => $"{e.Kind} at {e.Path}: {e}").ToList();
+    /// <summary>
+    /// Validation errors of <paramref name="json"/> against the official component, as readable lines — and, when the
+    /// hub's openapi.yaml has a component of the same name (the OAS wrappers and DTypes do), against that one too: what
+    /// the hub serves must satisfy both the standard and its own published contract.
+    /// </summary>
+    public static IReadOnlyList<string> Errors(string file, string name, string json)
+    {
+        var errors = Get(file, name).Validate(json).Select(e => $"{e.Kind} at {e.Path}: {e}").ToList();
+        if (HubSchemas.Has(name)) errors.AddRange(HubSchemas.Errors(name, json));
+        return errors;
+    }
 }
