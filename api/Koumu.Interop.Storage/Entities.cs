@@ -11,6 +11,12 @@ public sealed class Tenant
     public required string Name { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The tenant's last change version (the outbox's per-tenant counter; 0 before the first change).</summary>
+    public long ChangeVersion { get; set; }
+
+    /// <summary>The dateLastModified of the tenant's last committed import: the next one is strictly later.</summary>
+    public DateTime? LastImportedAt { get; set; }
 }
 
 public static class ImportJobStatus

@@ -1,4 +1,5 @@
 using Koumu.Interop.Schemas.Csv;
+using Koumu.Interop.Storage.Changes;
 using Microsoft.EntityFrameworkCore;
 
 namespace Koumu.Interop.Storage;
@@ -18,6 +19,12 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<RosterExtensionColumn> RosterExtensionColumns => Set<RosterExtensionColumn>();
 
+    public DbSet<ChangeEntry> ChangeEntries => Set<ChangeEntry>();
+
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
     public abstract DatabaseProvider Provider { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -29,6 +36,8 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
             b.Property(t => t.Code).HasColumnName("code").HasMaxLength(64);
             b.Property(t => t.Name).HasColumnName("name").HasMaxLength(256);
             b.Property(t => t.CreatedAt).HasColumnName("created_at");
+            b.Property(t => t.ChangeVersion).HasColumnName("change_version");
+            b.Property(t => t.LastImportedAt).HasColumnName("last_imported_at");
             b.HasIndex(t => t.Code).IsUnique();
         });
         modelBuilder.Entity<ImportJob>(b =>
@@ -78,6 +87,9 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
         });
 
         foreach (var file in CsvBinding.Files) MapRosterTable(modelBuilder, file);
+
+        // The change feed's outbox and the webhook delivery queue (issue #4).
+        ChangeModel.Configure(modelBuilder, Provider);
 
         // OpenIddict's applications, authorizations, scopes and tokens live in the same database.
         modelBuilder.UseOpenIddict();

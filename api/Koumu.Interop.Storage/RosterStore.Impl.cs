@@ -55,10 +55,6 @@ public sealed partial class RosterStore
     internal async Task<ImportOutcome> ImportAsync(int tenantId, IPackageSource source, ProcessingOptions options,
         Func<IRecordSink, IRecordSink>? sinkDecorator, CancellationToken cancellationToken)
     {
-        // Millisecond precision: the instant survives export (…T…sss Z), PostgreSQL (µs) and SQLite alike.
-        var now = DateTime.UtcNow;
-        var importedAt = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
-
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         RosterWriter writer;
@@ -70,7 +66,12 @@ public sealed partial class RosterStore
                 lockCommand.Parameters.AddWithValue("tenant", tenantId);
                 await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-            writer = new PostgresRosterWriter(npgsql, (NpgsqlTransaction)transaction, tenantId, importedAt);
+        }
+        // After the lock (SQLite transactions begin IMMEDIATE: one writer): strictly later than the tenant's last import.
+        var importedAt = await Changes.ChangeLog.NextImportTimeAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
+        if (connection is NpgsqlConnection npgsqlConnection)
+        {
+            writer = new PostgresRosterWriter(npgsqlConnection, (NpgsqlTransaction)transaction, tenantId, importedAt);
         }
         else
         {
@@ -87,6 +88,8 @@ public sealed partial class RosterStore
                 return new ImportOutcome(result, Committed: false, importedAt);
             }
             await writer.SaveExtensionColumnsAsync(cancellationToken).ConfigureAwait(false);
+            // The outbox: one change per row this import changed, in this transaction (issue #4).
+            await Changes.ChangeLog.RecordAsync(connection, transaction, tenantId, importedAt, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new ImportOutcome(result, Committed: true, importedAt);
         }

@@ -1,0 +1,162 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Koumu.Interop.Schemas.Csv;
+using Koumu.Interop.Storage.Query;
+
+namespace Koumu.Interop.Storage.Changes;
+
+/// <summary>
+/// Which changes a reader (a feed client, a webhook subscription, a stream) may see: the resources it asked for, and per
+/// resource the confinement of its records (the same <see cref="QueryConfinement"/> the OneRoster read API applies, over
+/// the resource's table aliased <c>t</c>). A change is visible when its record is visible now.
+/// </summary>
+public sealed class ChangeAudience
+{
+    private readonly Func<CsvFileDefinition, QueryConfinement?>? _rule;
+
+    private ChangeAudience(IReadOnlyCollection<string>? resources, Func<CsvFileDefinition, QueryConfinement?>? rule)
+    {
+        Resources = resources;
+        _rule = rule;
+    }
+
+    /// <summary>Resource names asked for, or null for all.</summary>
+    public IReadOnlyCollection<string>? Resources { get; }
+
+    /// <summary>Every change of the tenant (optionally of some resources only).</summary>
+    public static ChangeAudience Everything(IReadOnlyCollection<string>? resources = null) => new(resources, null);
+
+    /// <summary>
+    /// Changes of records the <paramref name="rule"/> confines; a resource for which it returns null is not visible at all
+    /// (a resource without a confinement rule is never served unconfined to a confined reader).
+    /// </summary>
+    public static ChangeAudience Confined(IReadOnlyCollection<string>? resources, Func<CsvFileDefinition, QueryConfinement?> rule) => new(resources, rule);
+
+    public bool IsConfined => _rule is not null;
+
+    internal IEnumerable<CsvFileDefinition> Files =>
+        CsvBinding.Files.Where(f => Resources is null || Resources.Contains(f.Name, StringComparer.Ordinal));
+
+    internal QueryConfinement? Rule(CsvFileDefinition file) => _rule is null ? QueryConfinement.None : _rule(file);
+}
+
+/// <summary>
+/// The reading half of the outbox: the changes after a version, ascending, one query per page — confinement and
+/// resource filters are predicates of that query, never a second round trip per change.
+/// </summary>
+public static partial class ChangeFeed
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    /// <summary>Resource names a reader may ask for: the OneRoster file / collection names the outbox records.</summary>
+    public static IReadOnlyList<string> ResourceNames { get; } = [.. CsvBinding.Files.Select(f => f.Name)];
+
+    /// <summary>
+    /// The WHERE clause over <c>changes c</c> (with its parameters) that selects the changes of <paramref name="audience"/>
+    /// in <paramref name="tenantId"/>; null when the audience can see nothing at all.
+    /// </summary>
+    public static (string Sql, List<QueryParameter> Parameters)? Predicate(ChangeAudience audience, DatabaseProvider provider, int tenantId)
+    {
+        ArgumentNullException.ThrowIfNull(audience);
+        var parameters = new List<QueryParameter> { new("tenant", tenantId) };
+        var sql = new StringBuilder("c.tenant_id = @tenant");
+        if (!audience.IsConfined)
+        {
+            if (audience.Resources is { } names)
+            {
+                var list = audience.Files.Select(f => f.Name).ToList();
+                if (list.Count == 0) return null;
+                sql.Append(" AND c.resource IN (")
+                    .AppendJoin(", ", list.Select((n, i) => { parameters.Add(new("res" + i, n)); return "@res" + i; }))
+                    .Append(')');
+            }
+            return (sql.ToString(), parameters);
+        }
+        var branches = new List<string>();
+        var index = 0;
+        foreach (var file in audience.Files)
+        {
+            if (audience.Rule(file) is not { } confinement) continue;
+            var prefix = "v" + index++.ToString(CultureInfo.InvariantCulture) + "_";
+            parameters.Add(new(prefix + "res", file.Name));
+            var visible = Visible(file, confinement, provider, tenantId, prefix, parameters);
+            branches.Add($"(c.resource = @{prefix}res AND {visible})");
+        }
+        if (branches.Count == 0) return null;
+        sql.Append(" AND (").AppendJoin(" OR ", branches).Append(')');
+        return (sql.ToString(), parameters);
+    }
+
+    /// <summary>
+    /// "The change's record is visible": an EXISTS over the resource's table with the query engine's own compiled
+    /// confinement (its WHERE clause, parameters renamed with <paramref name="prefix"/> so branches cannot collide).
+    /// </summary>
+    private static string Visible(CsvFileDefinition file, QueryConfinement confinement, DatabaseProvider provider, int tenantId, string prefix,
+        List<QueryParameter> parameters)
+    {
+        if (confinement.Parts.Count == 0) return "1 = 1";
+        var collection = QueryCollections.Find(file.Name);
+        if (collection is null || collection.FixedPredicate is not null)
+            throw new InvalidOperationException($"{file.Name} has no query collection to confine its changes with.");
+        var query = RosterQueryParser.Parse(collection, new QueryParameters(Limit: "1")).Value;
+        var plan = RosterQueryCompiler.Compile(query, provider, tenantId, confinement);
+        const string marker = " t WHERE ";
+        var at = plan.CountSql.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) throw new InvalidOperationException("Unexpected count query shape: " + plan.CountSql);
+        var where = ParameterName().Replace(plan.CountSql[(at + marker.Length)..], m => "@" + prefix + m.Groups[1].Value);
+        parameters.AddRange(plan.CountParameters.Select(p => new QueryParameter(prefix + p.Name, p.Value)));
+        return $"EXISTS (SELECT 1 FROM {file.StorageName} t WHERE {where} AND t.sourced_id = c.sourced_id)";
+    }
+
+    [GeneratedRegex(@"@([A-Za-z_][A-Za-z0-9_]*)", RegexOptions.CultureInvariant)]
+    private static partial Regex ParameterName();
+
+    /// <summary>
+    /// One page: the visible changes with a version above <paramref name="since"/>, ascending, at most
+    /// <paramref name="limit"/>; <c>HasMore</c> says whether more follow.
+    /// </summary>
+    public static async Task<(IReadOnlyList<ChangeEntry> Changes, bool HasMore)> ReadAsync(DbConnection connection, DatabaseProvider provider,
+        int tenantId, long since, ChangeAudience audience, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var list = new List<ChangeEntry>();
+        if (Predicate(audience, provider, tenantId) is not { } predicate) return (list, false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT c.version, c.resource, c.sourced_id, c.operation, c.changed_at FROM changes c WHERE {predicate.Sql} AND c.version > @since " +
+            "ORDER BY c.version LIMIT @limit";
+        foreach (var p in predicate.Parameters) ChangeLog.Add(command, p.Name, p.Value);
+        ChangeLog.Add(command, "since", since);
+        ChangeLog.Add(command, "limit", limit + 1);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var hasMore = false;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (list.Count == limit) { hasMore = true; break; }
+            list.Add(new ChangeEntry
+            {
+                TenantId = tenantId,
+                Version = reader.GetInt64(0),
+                Resource = reader.GetString(1),
+                SourcedId = reader.GetString(2),
+                Operation = reader.GetString(3),
+                ChangedAt = DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc),
+            });
+        }
+        return (list, hasMore);
+    }
+
+    /// <summary>The tenant's last change version (0 before any).</summary>
+    public static async Task<long> CurrentVersionAsync(DbConnection connection, int tenantId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT change_version FROM tenants WHERE id = @tenant";
+        ChangeLog.Add(command, "tenant", tenantId);
+        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Data.Common;
+using System.Globalization;
+using Koumu.Interop.Schemas.Csv;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Koumu.Interop.Storage.Changes;
+
+/// <summary>
+/// The writing half of the transactional outbox (docs/decisions/0006-change-feed.md). Every write to roster, gradebook
+/// and resources storage goes through <see cref="RosterStore.ImportAsync(int, Schemas.Packages.IPackageSource, Schemas.Validation.ProcessingOptions, CancellationToken)"/>,
+/// and every row an import changes carries exactly that import's time as dateLastModified (decision 0001). So one
+/// set-based <c>INSERT … SELECT</c> per table, run inside the import's transaction just before it commits, records a
+/// change for every row the import changed — whatever the write path (CSV bulk or delta, REST writes as one-file delta
+/// packages, users touched through their roles). A rolled-back import records nothing.
+/// </summary>
+internal static class ChangeLog
+{
+    /// <summary>
+    /// The import's time, taken after the per-tenant import lock: strictly later than the tenant's previous import (kept in
+    /// <c>tenants.last_imported_at</c>), so two imports in the same millisecond or after a clock step back can never share
+    /// a timestamp — which would make the next step record the earlier import's rows again, and would make
+    /// <c>dateLastModified&gt;…</c> sync miss changes. The tenant row is locked (PostgreSQL) until commit.
+    /// </summary>
+    public static async Task<DateTime> NextImportTimeAsync(DbConnection connection, DbTransaction transaction, int tenantId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // FOR NO KEY UPDATE: serialises writers of the counter without blocking the roster rows' foreign-key checks.
+        command.CommandText = "SELECT last_imported_at FROM tenants WHERE id = @tenant" + (connection is NpgsqlConnection ? " FOR NO KEY UPDATE" : "");
+        Add(command, "tenant", tenantId);
+        var last = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        var now = DateTime.UtcNow;
+        // Millisecond precision: the instant survives export (…T…sss Z), PostgreSQL (µs) and SQLite alike.
+        var importedAt = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+        if (last is not null and not DBNull)
+        {
+            var previous = last is DateTime d ? d : DateTime.Parse((string)last, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+            previous = DateTime.SpecifyKind(previous, DateTimeKind.Utc);
+            if (importedAt <= previous) importedAt = previous.AddMilliseconds(1);
+        }
+        return importedAt;
+    }
+
+    /// <summary>
+    /// Records a change for every row of every roster table stamped with <paramref name="importedAt"/>, numbering versions
+    /// from the tenant's counter (files in dependency order, so an org's change precedes the classes that reference it),
+    /// then moves the counter and the tenant's last import time. Returns the number of changes recorded.
+    /// </summary>
+    public static async Task<long> RecordAsync(DbConnection connection, DbTransaction transaction, int tenantId, DateTime importedAt,
+        CancellationToken cancellationToken)
+    {
+        long version;
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT change_version FROM tenants WHERE id = @tenant";
+            Add(read, "tenant", tenantId);
+            version = Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+        var first = version;
+        foreach (var file in CsvBinding.Files)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandTimeout = 0; // a prefecture's first load records millions of changes
+            // ROW_NUMBER() OVER () numbers rows in scan order: within one import the order of a file's rows carries no meaning
+            // (they share one changedAt), and an ORDER BY would sort millions of rows on a first load for nothing.
+            insert.CommandText =
+                "INSERT INTO changes (tenant_id, version, resource, sourced_id, operation, changed_at) " +
+                $"SELECT @tenant, @base + ROW_NUMBER() OVER (), @resource, t.sourced_id, " +
+                $"CASE WHEN t.status = 'tobedeleted' THEN '{ChangeOperation.Delete}' ELSE '{ChangeOperation.Upsert}' END, @now " +
+                $"FROM {file.StorageName} t WHERE t.tenant_id = @tenant AND t.date_last_modified = @now";
+            Add(insert, "tenant", tenantId);
+            Add(insert, "base", version);
+            Add(insert, "resource", file.Name);
+            AddInstant(insert, "now", importedAt);
+            version += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE tenants SET change_version = @version, last_imported_at = @now WHERE id = @tenant";
+            Add(update, "version", version);
+            AddInstant(update, "now", importedAt);
+            Add(update, "tenant", tenantId);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (version > first && connection is NpgsqlConnection)
+        {
+            // Wakes the hub processes' stream and webhook dispatchers at commit (delivered only if the transaction commits).
+            await using var notify = connection.CreateCommand();
+            notify.Transaction = transaction;
+            notify.CommandText = "SELECT pg_notify('koumu_changes', @payload)";
+            Add(notify, "payload", tenantId.ToString(CultureInfo.InvariantCulture) + ":" + version.ToString(CultureInfo.InvariantCulture));
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return version - first;
+    }
+
+    internal static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    internal static void AddInstant(DbCommand command, string name, DateTime value)
+    {
+        if (command is NpgsqlCommand npgsql) npgsql.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = value });
+        else Add(command, name, value);
+    }
+}
