@@ -1,11 +1,13 @@
 using Koumu.Interop.Api;
 using Koumu.Interop.Api.Auth;
+using Koumu.Interop.Api.Changes;
 using Koumu.Interop.Api.Hosting;
 using Koumu.Interop.Api.OneRoster;
 
 var builder = WebApplication.CreateBuilder(args);
 var settings = HubSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddKoumuHub(settings).AddKoumuAuth(settings);
+builder.Services.AddKoumuChanges(builder.Configuration);
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -18,6 +20,7 @@ app.MapClientEndpoints();
 app.MapImportEndpoints();
 app.MapExportEndpoints();
 app.MapOneRosterEndpoints();
+app.MapChangeEndpoints();
 app.MapContractEndpoints();
 
 await HubStartup.InitializeAsync(app);

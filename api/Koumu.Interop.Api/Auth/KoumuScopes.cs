@@ -2,11 +2,14 @@ namespace Koumu.Interop.Api.Auth;
 
 /// <summary>
 /// The scopes the token endpoint knows: the 13 OneRoster 1.2 scope URIs (1EdTech OneRoster 1.2 OpenAPI,
-/// <c>securitySchemes.OAuth2CC</c>; shared/reference/oneroster.md §1.3) and the hub's own <c>koumu.admin</c>.
+/// <c>securitySchemes.OAuth2CC</c>; shared/reference/oneroster.md §1.3) and the hub's own <c>koumu.admin</c> and <c>koumu.changes.readonly</c>.
 /// </summary>
 public static class KoumuScopes
 {
     public const string Admin = "koumu.admin";
+
+    /// <summary>The hub's change feed and live stream (<c>/koumu/changes/v1</c>, issue #4), confined like OneRoster reads.</summary>
+    public const string ChangesReadonly = "koumu.changes.readonly";
 
     public const string OneRosterPrefix = "https://purl.imsglobal.org/spec/or/v1p2/scope/";
 
@@ -35,7 +38,7 @@ public static class KoumuScopes
         .. OneRosterReadOnly, GradebookCreatePut, GradebookCreatePost, GradebookDelete, AssessmentCreatePut, AssessmentDelete,
     ];
 
-    public static readonly IReadOnlyList<string> All = [.. OneRoster, Admin];
+    public static readonly IReadOnlyList<string> All = [.. OneRoster, ChangesReadonly, Admin];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }

@@ -149,6 +149,13 @@ public static partial class ChangeFeed
         return (list, hasMore);
     }
 
+    /// <summary>A connection to the store's database (with the store's per-connection settings), for feed reads.</summary>
+    public static Task<DbConnection> OpenAsync(RosterStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.OpenConnectionAsync(cancellationToken);
+    }
+
     /// <summary>The tenant's last change version (0 before any).</summary>
     public static async Task<long> CurrentVersionAsync(DbConnection connection, int tenantId, CancellationToken cancellationToken)
     {

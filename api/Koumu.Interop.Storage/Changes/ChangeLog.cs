@@ -102,7 +102,8 @@ internal static class ChangeLog
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.Value = value;
+        // EF Core keeps Guids as upper-case text on SQLite; Microsoft.Data.Sqlite would bind a Guid as a blob and match nothing.
+        parameter.Value = value is Guid guid && command is Microsoft.Data.Sqlite.SqliteCommand ? guid.ToString("D").ToUpperInvariant() : value;
         command.Parameters.Add(parameter);
     }
 

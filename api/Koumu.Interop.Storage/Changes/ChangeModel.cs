@@ -128,11 +128,18 @@ internal static class ChangeModel
             b.Property(c => c.SourcedId).HasColumnName("sourced_id");
             b.Property(c => c.Operation).HasColumnName("operation").HasMaxLength(16);
             b.Property(c => c.ChangedAt).HasColumnName("changed_at");
-            if (provider == DatabaseProvider.Postgres) b.Property(c => c.SourcedId).UseCollation("C");
+            if (provider == DatabaseProvider.Postgres)
+            {
+                // Byte-wise comparison: cheaper to index than a linguistic collation, and the same order as SQLite's BINARY.
+                b.Property(c => c.SourcedId).UseCollation("C");
+                b.Property(c => c.Resource).UseCollation("C");
+            }
             b.HasKey(c => new { c.TenantId, c.Version });
             // The feed filtered by resource (?resource=users) and the webhook fan-out read by (tenant, resource, version).
             b.HasIndex(c => new { c.TenantId, c.Resource, c.Version });
-            b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId);
+            // No foreign key to tenants: a first load writes millions of change rows in one statement, and a per-row
+            // referential check would cost more than the insert itself (measured, docs/decisions/0006). Rows are only ever
+            // written by ChangeLog for the tenant whose import holds the tenant row locked.
         });
         modelBuilder.Entity<WebhookSubscription>(b =>
         {

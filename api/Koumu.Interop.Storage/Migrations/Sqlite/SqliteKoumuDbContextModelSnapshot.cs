@@ -1629,15 +1629,6 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("Koumu.Interop.Storage.Changes.ChangeEntry", b =>
-                {
-                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Koumu.Interop.Storage.Changes.WebhookDelivery", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Changes.WebhookSubscription", null)

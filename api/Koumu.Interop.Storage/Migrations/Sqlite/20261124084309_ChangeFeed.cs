@@ -38,12 +38,6 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_changes", x => new { x.tenant_id, x.version });
-                    table.ForeignKey(
-                        name: "FK_changes_tenants_tenant_id",
-                        column: x => x.tenant_id,
-                        principalTable: "tenants",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Koumu.Interop.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKoumuDbContext))]
-    [Migration("20261124083356_ChangeFeed")]
+    [Migration("20261124084309_ChangeFeed")]
     partial class ChangeFeed
     {
         /// <inheritdoc />
@@ -1630,15 +1630,6 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .HasFilter("\"primary_org_sourced_id\" IS NOT NULL");
 
                     b.ToTable("users", (string)null);
-                });
-
-            modelBuilder.Entity("Koumu.Interop.Storage.Changes.ChangeEntry", b =>
-                {
-                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Changes.WebhookDelivery", b =>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Koumu.Interop.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKoumuDbContext))]
-    [Migration("20261124083403_ChangeFeed")]
+    [Migration("20261124084313_ChangeFeed")]
     partial class ChangeFeed
     {
         /// <inheritdoc />
@@ -49,7 +49,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .HasColumnName("resource");
+                        .HasColumnName("resource")
+                        .UseCollation("C");
 
                     b.Property<string>("SourcedId")
                         .IsRequired()
@@ -1704,15 +1705,6 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasFilter("\"primary_org_sourced_id\" IS NOT NULL");
 
                     b.ToTable("users", (string)null);
-                });
-
-            modelBuilder.Entity("Koumu.Interop.Storage.Changes.ChangeEntry", b =>
-                {
-                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Changes.WebhookDelivery", b =>

@@ -31,7 +31,7 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 {
                     tenant_id = table.Column<int>(type: "integer", nullable: false),
                     version = table.Column<long>(type: "bigint", nullable: false),
-                    resource = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    resource = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
                     sourced_id = table.Column<string>(type: "text", nullable: false, collation: "C"),
                     operation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     changed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
@@ -39,12 +39,6 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_changes", x => new { x.tenant_id, x.version });
-                    table.ForeignKey(
-                        name: "FK_changes_tenants_tenant_id",
-                        column: x => x.tenant_id,
-                        principalTable: "tenants",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
