@@ -55,6 +55,9 @@ public static partial class WebhookEndpoints
         // Another tenant's client answers exactly like a missing one.
         if (client is null || !user.MayAccessTenant(client.Tenant) || client.Tenant == Caller.AllTenants)
             return Problems.NotFound($"There is no client '{ImportEndpoints.Truncate(body.ClientId)}' bound to one tenant.");
+        // Least privilege: a subscription pushes what the client could pull, so the client must hold the feed's scope.
+        if (!client.Scopes.Contains(KoumuScopes.ChangesReadonly, StringComparer.Ordinal))
+            return Problems.BadRequest($"Client '{client.ClientId}' does not hold the scope {KoumuScopes.ChangesReadonly}.");
         if (string.IsNullOrWhiteSpace(body.Url) || body.Url.Length > 2048 || !Uri.TryCreate(body.Url, UriKind.Absolute, out var url))
             return Problems.BadRequest("'url' is an absolute https URL of at most 2048 characters.");
         if (await targets.CheckAsync(url, cancellationToken) is { } refusal) return Problems.BadRequest(refusal);
