@@ -86,7 +86,8 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
             b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId);
         });
 
-        foreach (var file in CsvBinding.Files) MapRosterTable(modelBuilder, file);
+        // AllFiles: the 21 CSV files and the REST-only OAS-G assessment types are stored alike.
+        foreach (var file in CsvBinding.AllFiles) MapRosterTable(modelBuilder, file);
 
         // The change feed's outbox and the webhook delivery queue (issue #4).
         ChangeModel.Configure(modelBuilder, Provider);

@@ -34,6 +34,7 @@ public static class RosteringEndpoints
             RequestDelegate handler = context => handlers.HandleAsync(context, route);
             routes.MapGet(route.Base + route.Path, handler).WithName(route.OperationId);
         }
+        routes.MapGradebookWriteEndpoints();
         return routes;
     }
 

@@ -43,6 +43,13 @@ public sealed class ProcessingOptions
     public PackageLimits Limits { get; init; } = PackageLimits.Default;
 
     public IProgress<ProcessingProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// Accept the REST-only files (<see cref="CsvBinding.RestOnlyFiles"/>: assessmentLineItems, assessmentResults) in
+    /// the manifest and the package. Only the hub's own packages for OneRoster REST writes set it; an uploaded CSV
+    /// package never does (those types have no CSV file in the OneRoster 1.2 CSV binding).
+    /// </summary>
+    public bool AcceptRestOnlyFiles { get; init; }
 }
 
 public sealed record FileSummary(string File, ProcessingMode Mode, long Rows, long Deletions, string? Layout);

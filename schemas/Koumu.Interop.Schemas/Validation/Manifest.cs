@@ -20,8 +20,10 @@ public sealed class Manifest
 
     public ProcessingMode ModeOf(CsvFileDefinition file) => Modes.GetValueOrDefault(file.Name, ProcessingMode.Absent);
 
-    internal static Manifest Read(TextReader reader, IProblemSink sink)
+    /// <param name="restOnlyFiles">REST-only files this package may declare too (the hub's REST write packages; none for uploads).</param>
+    internal static Manifest Read(TextReader reader, IProblemSink sink, IReadOnlyList<CsvFileDefinition>? restOnlyFiles = null)
     {
+        restOnlyFiles ??= [];
         const string file = "manifest.csv";
         var props = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var csv = CsvDataReader.Create(reader, new CsvDataReaderOptions { HasHeaders = true, MaxBufferSize = 1 << 20 }))
@@ -46,7 +48,7 @@ public sealed class Manifest
             sink.Report(Rules.ManifestOneRosterVersion.At(file, null, "oneroster.version", orVersion, orVersion));
 
         var modes = new Dictionary<string, ProcessingMode>(StringComparer.Ordinal);
-        foreach (var def in CsvBinding.Files)
+        foreach (var def in CsvBinding.Files.Concat(restOnlyFiles))
         {
             if (!props.TryGetValue(def.ManifestKey, out var value))
             {
@@ -68,7 +70,7 @@ public sealed class Manifest
         foreach (var key in props.Keys)
         {
             if (key is "manifest.version" or "oneroster.version" or "source.systemName" or "source.systemCode") continue;
-            if (key.StartsWith("file.", StringComparison.Ordinal) && CsvBinding.Find(key[5..]) is not null) continue;
+            if (key.StartsWith("file.", StringComparison.Ordinal) && (CsvBinding.Find(key[5..]) is not null || restOnlyFiles.Any(f => f.ManifestKey == key))) continue;
             sink.Report(Rules.ManifestUnknownProperty.At(file, null, key, null, key));
         }
         return new Manifest { Properties = props, Modes = modes };

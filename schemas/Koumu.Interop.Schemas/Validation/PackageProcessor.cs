@@ -71,22 +71,25 @@ public sealed partial class PackageProcessor
             _problems.Report(Rules.ManifestMissing.At("manifest.csv", null, null, null));
             return;
         }
+        // REST-only types (assessmentLineItems, assessmentResults) exist only in the hub's own packages for REST
+        // writes (ProcessingOptions.AcceptRestOnlyFiles); an uploaded CSV package naming them is refused as before.
+        var restOnly = _options.AcceptRestOnlyFiles ? CsvBinding.RestOnlyFiles : [];
         using (var reader = OpenText("manifest.csv"))
-            _manifest = Manifest.Read(reader, _problems);
+            _manifest = Manifest.Read(reader, _problems, restOnly);
 
         _profileContext = new ProfileContext(_options.Profile, _options.ProfileOptions, _manifest.Modes, _manifest.OneRosterVersion);
 
         foreach (var name in _source.FileNames)
         {
             if (name == "manifest.csv") continue;
-            var def = name.EndsWith(".csv", StringComparison.Ordinal) ? CsvBinding.Find(name[..^4]) : null;
+            var def = name.EndsWith(".csv", StringComparison.Ordinal) ? CsvBinding.Find(name[..^4]) ?? restOnly.FirstOrDefault(f => f.FileName == name) : null;
             if (def is null) _problems.Report(Rules.UnknownFile.At(name, null, null, null, name));
             else if (_manifest.ModeOf(def) == ProcessingMode.Absent) _problems.Report(Rules.FileNotDeclared.At(name, null, null, null, name));
         }
 
         if (Writing) await _sink!.BeginPackageAsync(_manifest, ct).ConfigureAwait(false);
 
-        foreach (var def in CsvBinding.Files)
+        foreach (var def in CsvBinding.Files.Concat(restOnly))
         {
             var mode = _manifest.ModeOf(def);
             if (mode == ProcessingMode.Absent) continue;
@@ -677,7 +680,7 @@ public sealed partial class PackageProcessor
     {
         foreach (var (targetName, pending) in _external)
         {
-            var target = CsvBinding.Get(targetName);
+            var target = CsvBinding.FindAny(targetName)!;
             if (_store is null)
             {
                 var reported = 0;
@@ -771,12 +774,12 @@ public sealed partial class PackageProcessor
     /// <summary>Per-file facts computed once: reference columns with their target files, date ranges.</summary>
     private sealed class FilePlan
     {
-        private static readonly Dictionary<CsvFileDefinition, FilePlan> Plans = CsvBinding.Files.ToDictionary(f => f, f => new FilePlan(f));
+        private static readonly Dictionary<CsvFileDefinition, FilePlan> Plans = CsvBinding.AllFiles.ToDictionary(f => f, f => new FilePlan(f));
 
         private FilePlan(CsvFileDefinition file)
         {
             References = file.Columns.Select((c, i) => (c, i)).Where(x => x.c.References is not null)
-                .Select(x => (x.i, CsvBinding.Get(x.c.References!))).ToArray();
+                .Select(x => (x.i, CsvBinding.FindAny(x.c.References!)!)).ToArray();
             var ranges = new List<(int, int)>();
             foreach (var (begin, end) in new[] { ("beginDate", "endDate"), ("startDate", "endDate") })
                 if (file.IndexOf(begin) >= 0 && file.IndexOf(end) >= 0) ranges.Add((file.IndexOf(begin), file.IndexOf(end)));
@@ -789,7 +792,7 @@ public sealed partial class PackageProcessor
 
         public static FilePlan For(CsvFileDefinition file) => Plans[file];
 
-        private static readonly HashSet<string> Referenced = CsvBinding.Files
+        private static readonly HashSet<string> Referenced = CsvBinding.AllFiles
             .SelectMany(f => f.Columns.Where(c => c.References is not null && c.References != f.Name).Select(c => c.References!))
             .ToHashSet(StringComparer.Ordinal);
 
