@@ -37,7 +37,7 @@ public sealed class ChangeAudience
     public bool IsConfined => _rule is not null;
 
     internal IEnumerable<CsvFileDefinition> Files =>
-        CsvBinding.Files.Where(f => Resources is null || Resources.Contains(f.Name, StringComparer.Ordinal));
+        CsvBinding.AllFiles.Where(f => Resources is null || Resources.Contains(f.Name, StringComparer.Ordinal));
 
     internal QueryConfinement? Rule(CsvFileDefinition file) => _rule is null ? QueryConfinement.None : _rule(file);
 }
@@ -52,7 +52,7 @@ public static partial class ChangeFeed
     public const int MaxLimit = 1000;
 
     /// <summary>Resource names a reader may ask for: the OneRoster file / collection names the outbox records.</summary>
-    public static IReadOnlyList<string> ResourceNames { get; } = [.. CsvBinding.Files.Select(f => f.Name)];
+    public static IReadOnlyList<string> ResourceNames { get; } = [.. CsvBinding.AllFiles.Select(f => f.Name)];
 
     /// <summary>
     /// The WHERE clause over <c>changes c</c> (with its parameters) that selects the changes of <paramref name="audience"/>

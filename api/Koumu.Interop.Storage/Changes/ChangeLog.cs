@@ -59,7 +59,7 @@ internal static class ChangeLog
             version = Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
         var first = version;
-        foreach (var file in CsvBinding.Files)
+        foreach (var file in CsvBinding.AllFiles)
         {
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;

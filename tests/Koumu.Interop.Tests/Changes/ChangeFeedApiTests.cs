@@ -178,6 +178,25 @@ public abstract class ChangeFeedApiSpecification
     }
 
     [SkippableFact]
+    public async Task A_Gradebook_REST_put_and_delete_each_record_exactly_one_change()
+    {
+        using var feed = await ReaderAsync();
+        using var writer = await hub.OneRosterClientAsync([KoumuScopes.GradebookCreatePut, KoumuScopes.GradebookDelete]);
+        var before = await hub.VersionAsync();
+        var id = "cat-feed-" + Guid.NewGuid().ToString("N")[..8];
+        using (var put = await writer.PutAsync(new Uri($"/ims/oneroster/gradebook/v1p2/categories/{id}", UriKind.Relative),
+            new StringContent("{\"category\":{\"title\":\"小テスト\"}}", System.Text.Encoding.UTF8, "application/json")))
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        using (var delete = await writer.DeleteAsync(new Uri($"/ims/oneroster/gradebook/v1p2/categories/{id}", UriKind.Relative)))
+            Assert.True(delete.IsSuccessStatusCode, await delete.Content.ReadAsStringAsync());
+        var changes = await AllAsync(feed, "", since: before);
+        Assert.Equal([(before + 1, "upsert"), (before + 2, "delete")],
+            changes.Select(c => (c.GetProperty("version").GetInt64(), c.GetProperty("operation").GetString())));
+        Assert.All(changes, c => Assert.Equal(id, c.GetProperty("sourcedId").GetString()));
+        Assert.EndsWith($"/ims/oneroster/gradebook/v1p2/categories/{id}", changes[0].GetProperty("href").GetString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task The_stream_pushes_a_new_change_within_a_second_and_resumes_after_Last_Event_ID()
     {
         using var http = await ReaderAsync();
