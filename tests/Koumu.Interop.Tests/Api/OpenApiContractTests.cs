@@ -52,7 +52,7 @@ public sealed partial class OpenApiContractTests(KoumuApiFactory hub) : IClassFi
         var documented = yaml.Keys("components", "securitySchemes", "oauth2", "flows", "clientCredentials", "scopes");
 
         Assert.Equal(KoumuScopes.All.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
-        Assert.Equal(14, documented.Count); // 13 OneRoster 1.2 scopes + koumu.admin
+        Assert.Equal(15, documented.Count); // 13 OneRoster 1.2 scopes + koumu.admin + koumu.changes.readonly
     }
 
     private static void AssertSchema<T>(Yaml yaml, string schema)
