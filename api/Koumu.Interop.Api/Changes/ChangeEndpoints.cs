@@ -32,6 +32,8 @@ public static class ChangeEndpoints
                 .RequireAuthenticatedUser()
                 .RequireAssertion(context => context.User.HasScope(KoumuScopes.ChangesReadonly)));
         services.AddSingleton(ChangeStreamOptions.From(configuration));
+        services.AddSingleton<ChangeSignal>();
+        services.AddHostedService<ChangeListener>();
         services.AddKoumuWebhooks(configuration);
         return services;
     }
@@ -136,11 +138,11 @@ public static class ChangeEndpoints
     /// <summary>
     /// Server-Sent Events (WHATWG HTML §9.2): one <c>change</c> event per change with <c>id:</c> = its version, so a
     /// reconnecting EventSource resumes after the last one it saw (<c>Last-Event-ID</c>). Without a position the stream
-    /// starts at the tenant's current version (new changes only). The table is polled cheaply (one counter row) and new
-    /// changes are pushed within the poll interval; a comment line every heartbeat interval keeps proxies from closing
+    /// starts at the tenant's current version (new changes only). The table is polled cheaply (one counter row), and on
+    /// PostgreSQL a commit's NOTIFY wakes the stream at once (<see cref="ChangeSignal"/>); a comment line every heartbeat interval keeps proxies from closing
     /// an idle connection.
     /// </summary>
-    private static async Task StreamAsync(HttpContext context, RosterStore store, ChangeStreamOptions options)
+    private static async Task StreamAsync(HttpContext context, RosterStore store, ChangeStreamOptions options, ChangeSignal signal)
     {
         var cancellationToken = context.RequestAborted;
         var (request, problem) = await ParseAsync(context, store, stream: true, cancellationToken);
@@ -191,7 +193,7 @@ public static class ChangeEndpoints
                     await WriteAsync(response, ": heartbeat\n\n", cancellationToken);
                     lastWrite = DateTime.UtcNow;
                 }
-                await Task.Delay(options.PollInterval, cancellationToken);
+                await signal.WaitAsync(options.PollInterval, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -92,7 +92,7 @@ public static class WebhookSetup
 /// </summary>
 public sealed partial class WebhookDispatcher(
     WebhookStore webhooks, RosterStore store, WebhookSecretBox secrets, WebhookOptions options, IHttpClientFactory httpClients,
-    IServiceScopeFactory scopes, ILogger<WebhookDispatcher> logger) : BackgroundService
+    IServiceScopeFactory scopes, ChangeSignal signal, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<int, string> _tenantCodes = new();
 
@@ -120,7 +120,7 @@ public sealed partial class WebhookDispatcher(
             }
             try
             {
-                await Task.Delay(options.Poll, stoppingToken);
+                await signal.WaitAsync(options.Poll, stoppingToken);
             }
             catch (OperationCanceledException)
             {

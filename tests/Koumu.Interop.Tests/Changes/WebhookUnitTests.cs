@@ -181,3 +181,22 @@ public sealed class WebhookUnitTests
         Assert.False(listener.Pending());
     }
 }
+
+/// <summary>The in-process wake-up of the stream and the dispatcher.</summary>
+public sealed class ChangeSignalTests
+{
+    [Fact]
+    public async Task A_pulse_wakes_a_waiter_at_once_and_without_one_the_wait_ends_at_the_timeout()
+    {
+        var signal = new ChangeSignal();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var waiting = signal.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        signal.Pulse();
+        await waiting;
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"woke after {watch.ElapsedMilliseconds} ms");
+
+        watch.Restart();
+        await signal.WaitAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        Assert.InRange(watch.ElapsedMilliseconds, 150, 5000);
+    }
+}
