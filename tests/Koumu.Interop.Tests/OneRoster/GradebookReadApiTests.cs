@@ -24,6 +24,35 @@ public class GradebookHub : RosteringHub
     }
 }
 
+/// <summary>
+/// The assessment mapping refuses stored learningObjectiveSet text that is not the OAS JSON array, rather than serving
+/// something that is not an AssessmentLineItemDType / AssessmentResultDType.
+/// </summary>
+public sealed class AssessmentMappingTests
+{
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{\"source\":\"case\"}")]
+    [InlineData("[null]")]
+    [InlineData("[{\"source\":\"case\"}]")]                 // learningObjectiveIds is required
+    public void Stored_learningObjectiveSet_that_is_not_the_OAS_array_is_a_FormatException(string text)
+    {
+        var mapper = new Koumu.Interop.Schemas.Json.OneRosterJsonMapper("https://hub.example.jp");
+        var row = GradebookSamples.AssessmentLineItem("ali-x", "x", learningObjectiveSet: text);
+        row[2] = DateTime.UtcNow;
+        Assert.Throws<FormatException>(() => mapper.ToAssessmentLineItem(new(Koumu.Interop.Schemas.Csv.CsvBinding.AssessmentLineItems, 0, row, null)));
+    }
+
+    [Fact]
+    public void An_empty_learningObjectiveSet_is_left_out()
+    {
+        var mapper = new Koumu.Interop.Schemas.Json.OneRosterJsonMapper("https://hub.example.jp");
+        var row = GradebookSamples.AssessmentResult("ar-x", "ali-1", "user-s1", 1, learningObjectiveSet: "[]");
+        row[2] = DateTime.UtcNow;
+        Assert.Null(mapper.ToAssessmentResult(new(Koumu.Interop.Schemas.Csv.CsvBinding.AssessmentResults, 0, row, null)).LearningObjectiveSet);
+    }
+}
+
 /// <summary>The same gradebook hub on a PostgreSQL database of its own.</summary>
 public sealed class PostgresGradebookHub : GradebookHub
 {
@@ -254,6 +283,32 @@ public abstract partial class GradebookReadApiSpecification
         Assert.Equal(90, ar1.GetProperty("scorePercentile").GetDouble());
         using var ext = JsonDocument.Parse(await (await http.GetAsync(Base + "/assessmentResults/ar-3")).Content.ReadAsStringAsync());
         Assert.Equal("ext:reviewed", ext.RootElement.GetProperty("assessmentResult").GetProperty("scoreStatus").GetString());
+    }
+
+    [SkippableFact]
+    public async Task A_tobedeleted_link_or_lineItem_no_longer_associates_while_the_records_stay_served()
+    {
+        const string tenant = "board-gb-del";
+        await hub.ImportAsync(tenant, RosteringHub.Package().WithGradebook());
+        await hub.ImportAsync(tenant, new PackageBuilder()
+            .File("lineItems", "delta", PackageBuilder.Header("lineItems"),
+                "li-2,tobedeleted,2026-06-10T00:00:00Z,漢字小テスト,,2026-06-01T00:00:00Z,2026-06-02T00:00:00Z,class-1,cat-2,term-1,0,10,org-school")
+            .File("lineItemScoreScales", "delta", PackageBuilder.Header("lineItemScoreScales"), "liss-1,tobedeleted,2026-06-10T00:00:00Z,,li-1,ss-1")
+            .File("resultLearningObjectiveIds", "delta", PackageBuilder.Header("resultLearningObjectiveIds"),
+                "rlo-1,tobedeleted,2026-06-10T00:00:00Z,rs-1,case,6b0c1f9e-1d2a-4c55-9a55-0f3f3c1d2a01,40,"));
+        using var http = await hub.OneRosterClientAsync(AllScopes, tenant: tenant);
+
+        using (var response = await http.GetAsync(Base + "/classes/class-1/categories"))   // cat-2 was used only by li-2
+            Assert.Equal(["cat-1"], await SourcedIdsAsync(response, "categories"));
+        using (var response = await http.GetAsync(Base + "/classes/class-1/results"))      // rs-3 stays visible for sync
+            Assert.Equal(["rs-1", "rs-2", "rs-3"], await SourcedIdsAsync(response, "results"));
+        using (var li = JsonDocument.Parse(await (await http.GetAsync(Base + "/lineItems/li-1")).Content.ReadAsStringAsync()))
+            Assert.False(li.RootElement.GetProperty("lineItem").TryGetProperty("scoreScale", out _));
+        using (var li = JsonDocument.Parse(await (await http.GetAsync(Base + "/lineItems/li-2")).Content.ReadAsStringAsync()))
+            Assert.Equal("tobedeleted", li.RootElement.GetProperty("lineItem").GetProperty("status").GetString());
+        using var rs = JsonDocument.Parse(await (await http.GetAsync(Base + "/results/rs-1")).Content.ReadAsStringAsync());
+        Assert.Equal(["6b0c1f9e-1d2a-4c55-9a55-0f3f3c1d2a02"], rs.RootElement.GetProperty("result").GetProperty("learningObjectiveSet")[0]
+            .GetProperty("learningObjectiveResults").EnumerateArray().Select(r => r.GetProperty("learningObjectiveId").GetString()));
     }
 
     [SkippableFact]
