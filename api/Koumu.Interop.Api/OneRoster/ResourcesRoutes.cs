@@ -46,8 +46,8 @@ public static class ResourcesRoutes
                 new Dictionary<string, object> { ["r_parent"] = values[parameter] }));
 }
 
-/// <summary>Every OneRoster route the hub serves: the Rostering service's, then the Resources service's.</summary>
+/// <summary>Every OneRoster route the hub serves: the Rostering service's, the Gradebook service's reads, the Resources service's.</summary>
 public static class OneRosterRoutes
 {
-    public static readonly IReadOnlyList<RosteringRoute> All = [.. RosteringRoutes.All, .. ResourcesRoutes.All];
+    public static readonly IReadOnlyList<RosteringRoute> All = [.. RosteringRoutes.All, .. GradebookRoutes.All, .. ResourcesRoutes.All];
 }

@@ -11,10 +11,15 @@ namespace Koumu.Interop.Api.OneRoster;
 /// share a wrapper (OAS-R: /schools → <c>orgs</c>, /students and /teachers → <c>users</c>, /terms and /gradingPeriods →
 /// <c>academicSessions</c>).
 /// </summary>
-public sealed record RosterResource(QueryCollection Collection, string Plural, string Singular, Func<OneRosterJsonMapper, CsvRecord, OneRosterBase>? Map)
+/// <param name="Links">
+/// For lineItems and results: the link files their learningObjectiveSet and scoreScale come from, loaded for the whole
+/// page by <see cref="GradebookLinkLoader"/> (such resources have no single-row <paramref name="Map"/>).
+/// </param>
+public sealed record RosterResource(QueryCollection Collection, string Plural, string Singular, Func<OneRosterJsonMapper, CsvRecord, OneRosterBase>? Map,
+    GradebookLinks? Links = null)
 {
     /// <summary>Users have no single-row mapping: their roles and userProfiles come from other tables (<see cref="UserRoleLoader"/>).</summary>
-    public bool IsUser => Map is null;
+    public bool IsUser => Map is null && Links is null;
 
     public static readonly RosterResource Orgs = new(QueryCollections.Orgs, "orgs", "org", (m, r) => m.ToOrg(r));
     public static readonly RosterResource Schools = new(QueryCollections.Schools, "orgs", "org", (m, r) => m.ToOrg(r));
@@ -29,10 +34,18 @@ public sealed record RosterResource(QueryCollection Collection, string Plural, s
     public static readonly RosterResource Enrollments = new(QueryCollections.Enrollments, "enrollments", "enrollment", (m, r) => m.ToEnrollment(r));
     public static readonly RosterResource Demographics = new(QueryCollections.Demographics, "demographics", "demographics", (m, r) => m.ToDemographics(r));
 
+    // Gradebook (OAS-G). The wrappers are plural/singular of the collection (CategoriesSetDType holds "categories").
+    public static readonly RosterResource Categories = new(QueryCollections.Categories, "categories", "category", (m, r) => m.ToCategory(r));
+    public static readonly RosterResource LineItems = new(QueryCollections.LineItems, "lineItems", "lineItem", null, GradebookLinks.LineItems);
+    public static readonly RosterResource Results = new(QueryCollections.Results, "results", "result", null, GradebookLinks.Results);
+    public static readonly RosterResource ScoreScales = new(QueryCollections.ScoreScales, "scoreScales", "scoreScale", (m, r) => m.ToScoreScale(r));
+    public static readonly RosterResource AssessmentLineItems = new(QueryCollections.AssessmentLineItems, "assessmentLineItems", "assessmentLineItem", (m, r) => m.ToAssessmentLineItem(r));
+    public static readonly RosterResource AssessmentResults = new(QueryCollections.AssessmentResults, "assessmentResults", "assessmentResult", (m, r) => m.ToAssessmentResult(r));
+
     /// <summary>Learning resources (OAS-Res <c>ResourceSetDType</c> / <c>SingleResourceDType</c>).</summary>
     public static readonly RosterResource Resources = new(QueryCollections.ResourceCollection, "resources", "resource", (m, r) => m.ToResource(r));
 
-    /// <summary>The OAS-R (OAS-Res for resources) component name of the collection wrapper (for documentation and schema tests).</summary>
+    /// <summary>The OAS-R (OAS-Res for resources, OAS-G for gradebook) component name of the collection wrapper (for documentation and schema tests).</summary>
     public string SetSchema => Plural switch
     {
         "orgs" => "OrgSetDType",
@@ -43,9 +56,15 @@ public sealed record RosterResource(QueryCollection Collection, string Plural, s
         "enrollments" => "EnrollmentSetDType",
         "demographics" => "DemographicsSetDType",
         "resources" => "ResourceSetDType",
+        "categories" => "CategoriesSetDType",
+        "lineItems" => "LineItemSetDType",
+        "results" => "ResultSetDType",
+        "scoreScales" => "ScoreScaleSetDType",
+        "assessmentLineItems" => "AssessmentLineItemSetDType",
+        "assessmentResults" => "AssessmentResultSetDType",
         _ => throw new InvalidOperationException(Plural),
     };
 
-    /// <summary>The OAS-R component name of the single-object wrapper.</summary>
-    public string SingleSchema => "Single" + SetSchema.Replace("SetDType", "DType", StringComparison.Ordinal);
+    /// <summary>The OAS-R component name of the single-object wrapper (OAS-G: SingleCategoryDType beside CategoriesSetDType).</summary>
+    public string SingleSchema => Plural == "categories" ? "SingleCategoryDType" : "Single" + SetSchema.Replace("SetDType", "DType", StringComparison.Ordinal);
 }

@@ -193,8 +193,13 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
     private static async Task<List<OneRosterBase>> MapAsync(System.Data.Common.DbConnection connection, DatabaseProvider provider, int tenantId,
         RosterResource resource, OneRosterJsonMapper mapper, IReadOnlyList<CsvRecord> records, ClientConfinement confinement, CancellationToken cancellationToken)
     {
-        if (!resource.IsUser) return records.Select(r => resource.Map!(mapper, r)).ToList();
         var ids = records.Select(r => r.SourcedId).ToList();
+        if (resource.Links is { } links)
+        {
+            var (objectives, scales) = await GradebookLinkLoader.LoadAsync(connection, provider, tenantId, links, ids, cancellationToken);
+            return records.Select(r => links.Map(mapper, r, objectives[r.SourcedId], scales.GetValueOrDefault(r.SourcedId))).ToList();
+        }
+        if (!resource.IsUser) return records.Select(r => resource.Map!(mapper, r)).ToList();
         var (roles, profiles) = await UserRoleLoader.LoadAsync(connection, provider, tenantId, ids, confinement, cancellationToken);
         var rolesByUser = roles.ToLookup(r => (string)r["userSourcedId"]!, StringComparer.Ordinal);
         var profilesByUser = profiles.ToLookup(p => (string)p["userSourcedId"]!, StringComparer.Ordinal);

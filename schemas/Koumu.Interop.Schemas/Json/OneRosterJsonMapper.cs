@@ -95,6 +95,8 @@ public sealed partial class OneRosterJsonMapper
         "lineItems" => ToLineItem(record),
         "results" => ToResult(record),
         "scoreScales" => ToScoreScale(record),
+        "assessmentLineItems" => ToAssessmentLineItem(record),
+        "assessmentResults" => ToAssessmentResult(record),
         "resources" => ToResource(record),
         "users" => throw new ArgumentException("users.csv rows need their roles.csv rows: call ToUser(user, roles, userProfiles).", nameof(record)),
         _ => throw new ArgumentException($"{record.File.FileName} has no JSON object of its own (its rows are folded into another object).", nameof(record)),
@@ -287,8 +289,12 @@ public sealed partial class OneRosterJsonMapper
         };
     }
 
-    /// <summary>A lineItems.csv row, optionally with its lineItemLearningObjectiveIds.csv rows (grouped by source).</summary>
-    public LineItem ToLineItem(CsvRecord r, IEnumerable<CsvRecord>? learningObjectiveIds = null)
+    /// <summary>
+    /// A lineItems.csv row, optionally with its lineItemLearningObjectiveIds.csv rows (grouped by source) and its
+    /// lineItemScoreScales.csv row (LineItemDType.scoreScale: the CSV binding moves the lineItem's one scoreScale
+    /// GUIDRef into that link file; a tobedeleted or foreign link row is ignored).
+    /// </summary>
+    public LineItem ToLineItem(CsvRecord r, IEnumerable<CsvRecord>? learningObjectiveIds = null, CsvRecord? lineItemScoreScale = null)
     {
         Expect(r, CsvBinding.LineItems);
         List<LearningObjectiveSet>? sets = null;
@@ -313,14 +319,18 @@ public sealed partial class OneRosterJsonMapper
             Category = RequiredRef(r, "categorySourcedId", GUIDRefType.Category),
             // CSV academicSessionSourcedId is the JSON academicSession (gradingPeriod has no CSV column in 1.2).
             AcademicSession = OptionalRef(r, "academicSessionSourcedId", GUIDRefType.AcademicSession),
+            ScoreScale = LinkedScoreScale(r, lineItemScoreScale, CsvBinding.LineItemScoreScales, "lineItemSourcedId"),
             ResultValueMin = r["resultValueMin"] as double?,
             ResultValueMax = r["resultValueMax"] as double?,
             LearningObjectiveSet = sets,
         };
     }
 
-    /// <summary>A results.csv row, optionally with its resultLearningObjectiveIds.csv rows (grouped by source).</summary>
-    public Result ToResult(CsvRecord r, IEnumerable<CsvRecord>? learningObjectiveResults = null)
+    /// <summary>
+    /// A results.csv row, optionally with its resultLearningObjectiveIds.csv rows (grouped by source) and its
+    /// resultScoreScales.csv row (ResultDType.scoreScale, as for lineItems).
+    /// </summary>
+    public Result ToResult(CsvRecord r, IEnumerable<CsvRecord>? learningObjectiveResults = null, CsvRecord? resultScoreScale = null)
     {
         Expect(r, CsvBinding.Results);
         List<LearningObjectiveScoreSet>? sets = null;
@@ -348,6 +358,7 @@ public sealed partial class OneRosterJsonMapper
             LineItem = RequiredRef(r, "lineItemSourcedId", GUIDRefType.LineItem),
             Student = RequiredRef(r, "studentSourcedId", GUIDRefType.User),
             Class = OptionalRef(r, "classSourcedId", GUIDRefType.Class),
+            ScoreScale = LinkedScoreScale(r, resultScoreScale, CsvBinding.ResultScoreScales, "resultSourcedId"),
             ScoreStatus = Text(r, "scoreStatus")!,
             Score = r["score"] as double?,
             TextScore = Text(r, "textScore"),
@@ -377,6 +388,52 @@ public sealed partial class OneRosterJsonMapper
             Course = OptionalRef(r, "courseSourcedId", GUIDRefType.Course),
             Class = RequiredRef(r, "classSourcedId", GUIDRefType.Class),
             ScoreScaleValue = Braces(r, "scoreScaleValue").Select(p => new ScoreScaleValue { ItemValueLHS = p.Left, ItemValueRHS = p.Right }).ToArray(),
+        };
+    }
+
+    /// <summary>
+    /// A stored OAS-G assessmentLineItem (REST only: <see cref="CsvBinding.AssessmentLineItems"/>). Its
+    /// learningObjectiveSet is kept as the OAS JSON array text; text that is not such an array is a
+    /// <see cref="FormatException"/>, never passed through.
+    /// </summary>
+    public AssessmentLineItem ToAssessmentLineItem(CsvRecord r)
+    {
+        Expect(r, CsvBinding.AssessmentLineItems);
+        return new AssessmentLineItem
+        {
+            SourcedId = r.SourcedId, Status = Status(r), DateLastModified = Modified(r), Metadata = Metadata(r),
+            Title = Text(r, "title")!,
+            Description = Text(r, "description"),
+            Class = OptionalRef(r, "classSourcedId", GUIDRefType.Class),
+            ParentAssessmentLineItem = OptionalRef(r, "parentAssessmentLineItemSourcedId", GUIDRefType.AssessmentLineItem),
+            ScoreScale = OptionalRef(r, "scoreScaleSourcedId", GUIDRefType.ScoreScale),
+            ResultValueMin = r["resultValueMin"] as double?,
+            ResultValueMax = r["resultValueMax"] as double?,
+            LearningObjectiveSet = JsonArray<LearningObjectiveSet>(r, "learningObjectiveSet"),
+        };
+    }
+
+    /// <summary>A stored OAS-G assessmentResult (REST only: <see cref="CsvBinding.AssessmentResults"/>).</summary>
+    public AssessmentResult ToAssessmentResult(CsvRecord r)
+    {
+        Expect(r, CsvBinding.AssessmentResults);
+        return new AssessmentResult
+        {
+            SourcedId = r.SourcedId, Status = Status(r), DateLastModified = Modified(r), Metadata = Metadata(r),
+            AssessmentLineItem = RequiredRef(r, "assessmentLineItemSourcedId", GUIDRefType.AssessmentLineItem),
+            Student = RequiredRef(r, "studentSourcedId", GUIDRefType.User),
+            Score = r["score"] as double?,
+            TextScore = Text(r, "textScore"),
+            ScoreDate = Required<DateOnly>(r, "scoreDate"),
+            ScoreScale = OptionalRef(r, "scoreScaleSourcedId", GUIDRefType.ScoreScale),
+            ScorePercentile = r["scorePercentile"] as double?,
+            ScoreStatus = Text(r, "scoreStatus")!,
+            Comment = Text(r, "comment"),
+            LearningObjectiveSet = JsonArray<LearningObjectiveScoreSet>(r, "learningObjectiveSet"),
+            InProgress = r["inProgress"] as bool?,
+            Incomplete = r["incomplete"] as bool?,
+            Late = r["late"] as bool?,
+            Missing = r["missing"] as bool?,
         };
     }
 
@@ -446,6 +503,32 @@ public sealed partial class OneRosterJsonMapper
 
     private GUIDRef[]? RefList(CsvRecord r, string column, string type) =>
         r.File.IndexOf(column) < 0 ? null : List(r, column)?.Select(id => Ref(type, id)).ToArray();
+
+    /// <summary>The scoreScale GUIDRef of an active link row (lineItemScoreScales / resultScoreScales) of record <paramref name="r"/>.</summary>
+    private GUIDRef? LinkedScoreScale(CsvRecord r, CsvRecord? link, CsvFileDefinition linkFile, string ownerColumn)
+    {
+        if (link is null) return null;
+        Expect(link, linkFile);
+        return !link.IsDeletion && Text(link, ownerColumn) == r.SourcedId ? RequiredRef(link, "scoreScaleSourcedId", GUIDRefType.ScoreScale) : null;
+    }
+
+    /// <summary>A column holding an OAS JSON array (the assessments' learningObjectiveSet); blank or empty is null.</summary>
+    private static T[]? JsonArray<T>(CsvRecord r, string column)
+    {
+        if (Text(r, column) is not { } text) return null;
+        T[]? items;
+        try
+        {
+            items = System.Text.Json.JsonSerializer.Deserialize<T[]>(text, OneRosterJson.Options);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new FormatException($"{r.File.FileName} line {r.Line}: '{column}' is not a JSON array of {typeof(T).Name}.", e);
+        }
+        if (items is not null && items.Any(i => i is null))
+            throw new FormatException($"{r.File.FileName} line {r.Line}: '{column}' holds a null item.");
+        return items is { Length: > 0 } ? items : null;
+    }
 
     private static UserId[]? UserIds(CsvRecord r) =>
         Text(r, "userIds") is null ? null : Braces(r, "userIds").Select(p => new UserId { Type = p.Left, Identifier = p.Right }).ToArray();

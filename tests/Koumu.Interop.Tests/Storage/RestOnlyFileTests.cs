@@ -1,6 +1,7 @@
 using Koumu.Interop.Schemas.Csv;
 using Koumu.Interop.Storage;
 using Koumu.Interop.Tests.TestSupport;
+using static Koumu.Interop.Tests.TestSupport.GradebookSamples;
 using Microsoft.EntityFrameworkCore;
 
 namespace Koumu.Interop.Tests.Storage;
@@ -70,15 +71,4 @@ public sealed class RestOnlyFileTests
         await store.WriteAsync(CsvBinding.AssessmentResults, deletion);
         Assert.Equal("tobedeleted", (await store.RowAsync("assessment_results", "ar-1"))!["status"]);
     }
-
-    /// <summary>An assessmentLineItems row, indexed like <see cref="CsvBinding.AssessmentLineItems"/>'s columns.</summary>
-    public static object?[] AssessmentLineItem(string id, string title, string? classId = null, string? parent = null,
-        string? scoreScale = null, double? min = null, double? max = null, string? learningObjectiveSet = null, string? description = null) =>
-        [id, null, null, title, description, classId, parent, scoreScale, min, max, learningObjectiveSet];
-
-    /// <summary>An assessmentResults row, indexed like <see cref="CsvBinding.AssessmentResults"/>'s columns.</summary>
-    public static object?[] AssessmentResult(string id, string lineItem, string student, double? score, string scoreStatus = "fully graded",
-        string? scoreScale = null, string? learningObjectiveSet = null) =>
-        [id, null, null, lineItem, student, score, null, new DateOnly(2026, 6, 1), scoreScale, 90.0, scoreStatus,
-            "よくできました", learningObjectiveSet, false, false, true, false];
 }
