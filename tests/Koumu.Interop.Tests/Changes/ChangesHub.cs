@@ -137,6 +137,15 @@ public sealed class WebhookReceiver : IDisposable
             HttpListenerContext context;
             try { context = await _listener.GetContextAsync(); }
             catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            // Concurrent, like a real receiver: the hub sends several deliveries at once.
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        try
+        {
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
             var headers = context.Request.Headers.AllKeys.OfType<string>().ToDictionary(k => k.ToLowerInvariant(), k => context.Request.Headers[k]!);
@@ -145,6 +154,10 @@ public sealed class WebhookReceiver : IDisposable
             context.Response.StatusCode = status;
             if (retryAfter is not null) context.Response.Headers["Retry-After"] = retryAfter;
             context.Response.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
+        {
+            // The sender went away (a killed hub): nothing was acknowledged, so it will be sent again.
         }
     }
 
