@@ -23,7 +23,7 @@ public sealed record WebhookOptions
     /// <summary>A claimed delivery is not claimed again before this; longer than <see cref="Timeout"/>.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
     public int BatchSize { get; init; } = 64;
-    public int Concurrency { get; init; } = 8;
+    public int Concurrency { get; init; } = 16;
     /// <summary>How long the previous secret keeps signing after a rotation.</summary>
     public TimeSpan RotationOverlap { get; init; } = TimeSpan.FromHours(24);
     /// <summary>The hub's public URL (<c>Koumu:PublicBaseUrl</c>) for CloudEvents <c>source</c> and record <c>href</c>s; relative without it.</summary>
@@ -47,7 +47,7 @@ public sealed record WebhookOptions
             Timeout = TimeSpan.FromSeconds(Math.Max(1, s.GetValue<int?>("TimeoutSeconds") ?? 10)),
             Lease = TimeSpan.FromSeconds(Math.Max(5, s.GetValue<int?>("LeaseSeconds") ?? 60)),
             BatchSize = Math.Clamp(s.GetValue<int?>("BatchSize") ?? 64, 1, 1000),
-            Concurrency = Math.Clamp(s.GetValue<int?>("Concurrency") ?? 8, 1, 64),
+            Concurrency = Math.Clamp(s.GetValue<int?>("Concurrency") ?? 16, 1, 64),
             RotationOverlap = TimeSpan.FromHours(Math.Max(0, s.GetValue<double?>("RotationOverlapHours") ?? 24)),
             BaseUrl = (configuration["Koumu:PublicBaseUrl"] ?? "").TrimEnd('/'),
         };
@@ -176,15 +176,26 @@ public sealed partial class WebhookDispatcher(
         Dictionary<Guid, WebhookSubscription> subscriptions;
         await using (var db = store.CreateDbContext())
             subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
-        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
-            async (delivery, token) =>
-            {
-                if (!subscriptions.TryGetValue(delivery.SubscriptionId, out var subscription) || subscription.Status != WebhookSubscriptionStatus.Active) return;
-                await SendAsync(subscription, delivery, token);
-            });
+        var delivered = new ConcurrentBag<(long, int)>();
+        try
+        {
+            await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+                async (delivery, token) =>
+                {
+                    if (!subscriptions.TryGetValue(delivery.SubscriptionId, out var subscription) || subscription.Status != WebhookSubscriptionStatus.Active) return;
+                    if (await SendAsync(subscription, delivery, token) is { } status) delivered.Add((delivery.Id, status));
+                });
+        }
+        finally
+        {
+            // Successes are recorded together, one statement for the batch; a crash before this line only means the
+            // batch is sent again after its lease (at-least-once; receivers deduplicate by webhook-id).
+            await webhooks.MarkDeliveredAsync([.. delivered], CancellationToken.None);
+        }
     }
 
-    private async Task SendAsync(WebhookSubscription subscription, ClaimedDelivery delivery, CancellationToken cancellationToken)
+    /// <summary>Sends one delivery; returns the status code when it was delivered (recorded by the caller), null otherwise (recorded here).</summary>
+    private async Task<int?> SendAsync(WebhookSubscription subscription, ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
         var messageId = MessageId(subscription.Id, delivery.Version);
         var body = await BodyAsync(delivery, messageId, cancellationToken);
@@ -207,16 +218,12 @@ public sealed partial class WebhookDispatcher(
         {
             using var response = await httpClients.CreateClient(WebhookSetup.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
-            {
-                await webhooks.MarkDeliveredAsync(delivery.Id, status.Value, CancellationToken.None);
-                return;
-            }
+            if (response.IsSuccessStatusCode) return status;
             if (response.StatusCode == HttpStatusCode.Gone)
             {
                 await webhooks.DisableAsync(subscription.Id, delivery.Id, "the receiver answered 410 Gone", CancellationToken.None);
                 LogDisabled(logger, subscription.Id);
-                return;
+                return null;
             }
             retryAfter = response.Headers.RetryAfter switch
             {
@@ -228,7 +235,7 @@ public sealed partial class WebhookDispatcher(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return; // shutting down: the lease expires and another attempt follows
+            return null; // shutting down: the lease expires and another attempt follows
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
@@ -237,6 +244,7 @@ public sealed partial class WebhookDispatcher(
         var delay = options.Retry.Next(delivery.Attempts + 1, retryAfter, Random.Shared);
         await webhooks.MarkFailedAsync(delivery.Id, status, error, delay is { } d ? DateTime.UtcNow + d : null, CancellationToken.None);
         if (delay is null) LogDead(logger, delivery.Id, subscription.Id, error);
+        return null;
     }
 
     /// <summary>Stable across retries (Standard Webhooks: the same id for the same message, so receivers can deduplicate).</summary>

@@ -97,12 +97,40 @@ public sealed class WebhookStore(RosterStore store)
         return list;
     }
 
-    public async Task MarkDeliveredAsync(long id, int statusCode, CancellationToken cancellationToken)
+    public Task MarkDeliveredAsync(long id, int statusCode, CancellationToken cancellationToken) =>
+        MarkDeliveredAsync([(id, statusCode)], cancellationToken);
+
+    /// <summary>Records a batch of successful deliveries in one statement per status code (not one round trip per delivery).</summary>
+    public async Task MarkDeliveredAsync(IReadOnlyCollection<(long Id, int StatusCode)> deliveries, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(
-            $"UPDATE webhook_deliveries SET status = '{WebhookDeliveryStatus.Delivered}', attempts = attempts + 1, last_status_code = @code, " +
-            "last_error = NULL, delivered_at = @now WHERE id = @id",
-            cancellationToken, ("code", statusCode), ("now", DateTime.UtcNow), ("id", id)).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(deliveries);
+        if (deliveries.Count == 0) return;
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var now = DateTime.UtcNow;
+        foreach (var group in deliveries.GroupBy(d => d.StatusCode))
+        {
+            foreach (var chunk in group.Select(d => d.Id).Chunk(500))
+            {
+                await using var command = Command(connection, null, "");
+                string ids;
+                if (connection is NpgsqlConnection)
+                {
+                    ChangeLog.Add(command, "ids", chunk);
+                    ids = "= ANY(@ids)";
+                }
+                else
+                {
+                    for (var i = 0; i < chunk.Length; i++) ChangeLog.Add(command, "id" + i.ToString(CultureInfo.InvariantCulture), chunk[i]);
+                    ids = "IN (" + string.Join(", ", chunk.Select((_, i) => "@id" + i.ToString(CultureInfo.InvariantCulture))) + ")";
+                }
+                command.CommandText =
+                    $"UPDATE webhook_deliveries SET status = '{WebhookDeliveryStatus.Delivered}', attempts = attempts + 1, last_status_code = @code, " +
+                    $"last_error = NULL, delivered_at = @now WHERE id {ids}";
+                ChangeLog.Add(command, "code", group.Key);
+                ChangeLog.AddInstant(command, "now", now);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>A failed attempt: try again at <paramref name="retryAt"/>, or dead when null.</summary>

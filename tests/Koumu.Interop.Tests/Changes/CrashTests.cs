@@ -90,10 +90,10 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
     }
 
-    private static HashSet<long> Versions(List<WebhookReceiver.Received> list) =>
+    internal static HashSet<long> Versions(List<WebhookReceiver.Received> list) =>
         list.Select(r => r.Json.GetProperty("data").GetProperty("version").GetInt64()).ToHashSet();
 
-    private static async Task<long> VersionAsync(RosterStore store, int tenantId)
+    internal static async Task<long> VersionAsync(RosterStore store, int tenantId)
     {
         await using var db = store.CreateDbContext();
         return db.Tenants.Single(t => t.Id == tenantId).ChangeVersion;
@@ -121,7 +121,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     }
 
     /// <summary>Starts the hub as its own process on the folder and database, and waits until it serves.</summary>
-    private static async Task<Process> StartHubAsync(string folder, StorageOptions storage)
+    internal static async Task<Process> StartHubAsync(string folder, StorageOptions storage)
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
