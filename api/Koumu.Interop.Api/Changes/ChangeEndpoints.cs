@@ -142,9 +142,12 @@ public static class ChangeEndpoints
     /// PostgreSQL a commit's NOTIFY wakes the stream at once (<see cref="ChangeSignal"/>); a comment line every heartbeat interval keeps proxies from closing
     /// an idle connection.
     /// </summary>
-    private static async Task StreamAsync(HttpContext context, RosterStore store, ChangeStreamOptions options, ChangeSignal signal)
+    private static async Task StreamAsync(HttpContext context, RosterStore store, ChangeStreamOptions options, ChangeSignal signal,
+        IHostApplicationLifetime lifetime)
     {
-        var cancellationToken = context.RequestAborted;
+        // Ends with the client or with the hub (a stopping hub must not wait for streams that never end by themselves).
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = linked.Token;
         var (request, problem) = await ParseAsync(context, store, stream: true, cancellationToken);
         if (problem is not null)
         {
