@@ -78,7 +78,8 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
             b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId);
         });
 
-        foreach (var file in CsvBinding.Files) MapRosterTable(modelBuilder, file);
+        // AllFiles: the 21 CSV files and the REST-only OAS-G assessment types are stored alike.
+        foreach (var file in CsvBinding.AllFiles) MapRosterTable(modelBuilder, file);
 
         // OpenIddict's applications, authorizations, scopes and tokens live in the same database.
         modelBuilder.UseOpenIddict();

@@ -27,7 +27,8 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
     /// </summary>
     public override async ValueTask BeginPackageAsync(Manifest manifest, CancellationToken cancellationToken)
     {
-        var bulk = CsvBinding.Files.Where(f => manifest.ModeOf(f) == ProcessingMode.Bulk).Select(f => f.StorageName).ToList();
+        // AllFiles: a REST write reaches the writer as a one-file package of a REST-only type too.
+        var bulk = CsvBinding.AllFiles.Where(f => manifest.ModeOf(f) == ProcessingMode.Bulk).Select(f => f.StorageName).ToList();
         // The first look goes through a separate connection: a read inside this transaction would hold its table
         // locks until commit, and an initial loader waiting for them while we wait for its lock is a deadlock.
         HashSet<string> empty;

@@ -111,12 +111,14 @@ public static class QueryCollections
     public static readonly QueryCollection LineItems = Define("lineItems", Gradebook, CsvBinding.LineItems, typeof(Json.LineItem));
     public static readonly QueryCollection Results = Define("results", Gradebook, CsvBinding.Results, typeof(Json.Result));
     public static readonly QueryCollection ScoreScales = Define("scoreScales", Gradebook, CsvBinding.ScoreScales, typeof(Json.ScoreScale));
+    public static readonly QueryCollection AssessmentLineItems = Define("assessmentLineItems", Gradebook, CsvBinding.AssessmentLineItems, typeof(Json.AssessmentLineItem));
+    public static readonly QueryCollection AssessmentResults = Define("assessmentResults", Gradebook, CsvBinding.AssessmentResults, typeof(Json.AssessmentResult));
     public static readonly QueryCollection ResourceCollection = Define("resources", Resources, CsvBinding.Resources, typeof(Json.Resource));
 
     public static readonly IReadOnlyList<QueryCollection> All =
     [
         Orgs, Schools, AcademicSessions, Terms, GradingPeriods, Courses, Classes, Users, Students, Teachers, Enrollments,
-        Demographics, Categories, LineItems, Results, ScoreScales, ResourceCollection,
+        Demographics, Categories, LineItems, Results, ScoreScales, AssessmentLineItems, AssessmentResults, ResourceCollection,
     ];
 
     /// <summary>
@@ -137,7 +139,8 @@ public static class QueryCollections
 
     /// <summary>
     /// A collection from its CSV file: every column except the ones with no filterable JSON scalar (userIds, whose
-    /// JSON is an object list, and password, which is never a search key) becomes a field; users also get
+    /// JSON is an object list, password, which is never a search key, and the assessments' learningObjectiveSet, stored
+    /// as its OAS JSON array) becomes a field; users also get
     /// <c>roles.*</c> from roles.csv (roleType, role, org.sourcedId, beginDate, endDate).
     /// </summary>
     private static QueryCollection Define(string name, string service, CsvFileDefinition file, Type model, QueryFixedPredicate? fixedPredicate = null)
@@ -145,7 +148,7 @@ public static class QueryCollections
         var fields = new List<QueryField>();
         foreach (var column in file.Columns)
         {
-            if (column.Kind == ColumnKind.UserIds || column.Name == "password") continue;
+            if (column.Kind == ColumnKind.UserIds || column.Name is "password" or "learningObjectiveSet") continue;
             var shape = column.Kind is ColumnKind.ReferenceList or ColumnKind.TextList or ColumnKind.EnumerationList
                 ? QueryFieldShape.ListColumn : QueryFieldShape.Column;
             fields.Add(new QueryField(JsonPath(column), column, shape));

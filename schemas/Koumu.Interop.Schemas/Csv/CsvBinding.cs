@@ -115,7 +115,7 @@ public sealed class CsvFileDefinition
     public override string ToString() => FileName;
 }
 
-/// <summary>The OneRoster 1.2 CSV binding: the 21 data files and their columns, in spec order.</summary>
+/// <summary>The OneRoster 1.2 CSV binding: the 21 data files and their columns, in spec order (plus the REST-only OAS-G assessment types).</summary>
 public static class CsvBinding
 {
     public static readonly IReadOnlyList<string> StatusValues = ["active", "tobedeleted"];
@@ -281,12 +281,55 @@ public static class CsvBinding
         LineItemLearningObjectiveIds, LineItemScoreScales, ResultLearningObjectiveIds, ResultScoreScales,
     ];
 
+    // OAS-G (OneRoster 1.2 Gradebook service) assessmentLineItems / assessmentResults have no CSV file in the 1.2 CSV
+    // binding: they exist only over REST. They are described here like the CSV files (column names = the OAS-G
+    // AssessmentLineItemDType / AssessmentResultDType properties, references as *SourcedId as the CSV binding spells
+    // them) so that storage tables, the import writers and the query engine are generated from one definition.
+    // learningObjectiveSet has no flat CSV form: it is kept as its OAS JSON array (compact text).
+
+    /// <summary>OAS-G AssessmentLineItemDType (REST only, no CSV file).</summary>
+    public static readonly CsvFileDefinition AssessmentLineItems = new("assessmentLineItems", 21,
+    [
+        Id(), St(), Dlm(), Text("title", true), Text("description"), Ref("classSourcedId", "classes"),
+        Ref("parentAssessmentLineItemSourcedId", "assessmentLineItems"), Ref("scoreScaleSourcedId", "scoreScales"),
+        Float("resultValueMin"), Float("resultValueMax"), Text("learningObjectiveSet"),
+    ]);
+
+    /// <summary>OAS-G AssessmentResultDType (REST only, no CSV file).</summary>
+    public static readonly CsvFileDefinition AssessmentResults = new("assessmentResults", 22,
+    [
+        Id(), St(), Dlm(), Ref("assessmentLineItemSourcedId", "assessmentLineItems", true), Ref("studentSourcedId", "users", true),
+        Float("score"), Text("textScore"), Date("scoreDate", true), Ref("scoreScaleSourcedId", "scoreScales"),
+        Float("scorePercentile"),
+        Enum("scoreStatus", true, true, "exempt", "fully graded", "not submitted", "partially graded", "submitted"),
+        Text("comment"), Text("learningObjectiveSet"), Bool("inProgress"), Bool("incomplete"), Bool("late"), Bool("missing"),
+    ]);
+
+    /// <summary>
+    /// Types the hub stores that have no CSV file (REST only). Never part of a CSV package, an export or a manifest:
+    /// those stay exactly the 21 files of <see cref="Files"/>.
+    /// </summary>
+    public static readonly IReadOnlyList<CsvFileDefinition> RestOnlyFiles = [AssessmentLineItems, AssessmentResults];
+
+    /// <summary>Every stored type: the 21 CSV files, then the REST-only ones, in dependency order.</summary>
+    public static readonly IReadOnlyList<CsvFileDefinition> AllFiles = [.. Files, .. RestOnlyFiles];
+
     private static readonly Dictionary<string, CsvFileDefinition> ByName =
         Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
+    private static readonly Dictionary<string, CsvFileDefinition> AnyByName =
+        AllFiles.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    /// <summary>One of the 21 CSV files by name (a REST-only name is not a CSV file: null).</summary>
     public static CsvFileDefinition? Find(string name) => ByName.GetValueOrDefault(name);
 
     public static CsvFileDefinition Get(string name) => ByName[name];
+
+    /// <summary>Any stored type by name, REST-only ones included.</summary>
+    public static CsvFileDefinition? FindAny(string name) => AnyByName.GetValueOrDefault(name);
+
+    /// <summary>Any stored type by name, REST-only ones included.</summary>
+    public static CsvFileDefinition GetAny(string name) => AnyByName[name];
 }
 
 public static class Naming

@@ -141,12 +141,41 @@ public sealed class TestStore : IAsyncDisposable
         return row;
     }
 
+    /// <summary>
+    /// Writes rows of one type (REST-only types included) through the provider's import writer, in one transaction, as
+    /// a one-file delta package would: <paramref name="rows"/> are indexed like <see cref="CsvFileDefinition.Columns"/>
+    /// with storage-typed values (see <see cref="CsvRecord"/>); a null status means active.
+    /// </summary>
+    public async Task WriteAsync(CsvFileDefinition file, params object?[][] rows)
+    {
+        var now = DateTime.UtcNow;
+        var importedAt = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+        await using var connection = await Store.OpenConnectionAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync();
+        Koumu.Interop.Storage.Import.RosterWriter writer = connection is NpgsqlConnection npgsql
+            ? new Koumu.Interop.Storage.Import.PostgresRosterWriter(npgsql, (NpgsqlTransaction)transaction, TenantId, importedAt)
+            : new Koumu.Interop.Storage.Import.SqliteRosterWriter((Microsoft.Data.Sqlite.SqliteConnection)connection, (Microsoft.Data.Sqlite.SqliteTransaction)transaction, TenantId, importedAt);
+        await using (writer)
+        {
+            await writer.BeginPackageAsync(new Manifest(), CancellationToken.None);
+            await writer.BeginFileAsync(file, ProcessingMode.Delta, CancellationToken.None);
+            var line = 1L;
+            foreach (var row in rows)
+            {
+                Assert.Equal(file.Columns.Count, row.Length);
+                await writer.WriteAsync(new CsvRecord(file, ++line, row, null), CancellationToken.None);
+            }
+            await writer.EndFileAsync(file, ProcessingMode.Delta, CancellationToken.None);
+        }
+        await transaction.CommitAsync();
+    }
+
     /// <summary>A canonical text dump of every roster table of the tenant, for "the store is unchanged" assertions.</summary>
     public async Task<string> SnapshotAsync()
     {
         var sb = new StringBuilder();
         await using var connection = await Store.OpenConnectionAsync(CancellationToken.None);
-        foreach (var file in CsvBinding.Files)
+        foreach (var file in CsvBinding.AllFiles)
         {
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT * FROM {file.StorageName} WHERE tenant_id = {TenantId} ORDER BY sourced_id";

@@ -456,6 +456,146 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                     b.ToTable("academic_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("assessment_line_items", b =>
+                {
+                    b.Property<int>("tenant_id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("sourced_id")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("class_sourced_id")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("date_last_modified")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("description")
+                        .HasColumnType("text");
+
+                    b.Property<string>("learning_objective_set")
+                        .HasColumnType("text");
+
+                    b.Property<string>("metadata")
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("parent_assessment_line_item_sourced_id")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<double?>("result_value_max")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("result_value_min")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("score_scale_sourced_id")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("title")
+                        .HasColumnType("text");
+
+                    b.HasKey("tenant_id", "sourced_id");
+
+                    b.HasIndex("tenant_id", "class_sourced_id")
+                        .HasFilter("\"class_sourced_id\" IS NOT NULL");
+
+                    b.HasIndex("tenant_id", "date_last_modified");
+
+                    b.HasIndex("tenant_id", "parent_assessment_line_item_sourced_id")
+                        .HasFilter("\"parent_assessment_line_item_sourced_id\" IS NOT NULL");
+
+                    b.HasIndex("tenant_id", "score_scale_sourced_id")
+                        .HasFilter("\"score_scale_sourced_id\" IS NOT NULL");
+
+                    b.ToTable("assessment_line_items", (string)null);
+                });
+
+            modelBuilder.Entity("assessment_results", b =>
+                {
+                    b.Property<int>("tenant_id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("sourced_id")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("assessment_line_item_sourced_id")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("comment")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("date_last_modified")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("in_progress")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("incomplete")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("late")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("learning_objective_set")
+                        .HasColumnType("text");
+
+                    b.Property<string>("metadata")
+                        .HasColumnType("jsonb");
+
+                    b.Property<bool?>("missing")
+                        .HasColumnType("boolean");
+
+                    b.Property<double?>("score")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateOnly?>("score_date")
+                        .HasColumnType("date");
+
+                    b.Property<double?>("score_percentile")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("score_scale_sourced_id")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("score_status")
+                        .HasColumnType("text");
+
+                    b.Property<string>("status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("student_sourced_id")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("text_score")
+                        .HasColumnType("text");
+
+                    b.HasKey("tenant_id", "sourced_id");
+
+                    b.HasIndex("tenant_id", "assessment_line_item_sourced_id");
+
+                    b.HasIndex("tenant_id", "date_last_modified");
+
+                    b.HasIndex("tenant_id", "score_scale_sourced_id")
+                        .HasFilter("\"score_scale_sourced_id\" IS NOT NULL");
+
+                    b.HasIndex("tenant_id", "student_sourced_id");
+
+                    b.ToTable("assessment_results", (string)null);
+                });
+
             modelBuilder.Entity("categories", b =>
                 {
                     b.Property<int>("tenant_id")
@@ -1561,6 +1701,24 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("academic_sessions", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("tenant_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("assessment_line_items", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("tenant_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("assessment_results", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()

@@ -445,6 +445,138 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                     b.ToTable("academic_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("assessment_line_items", b =>
+                {
+                    b.Property<int>("tenant_id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("sourced_id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("class_sourced_id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("date_last_modified")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("learning_objective_set")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("metadata")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("parent_assessment_line_item_sourced_id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("result_value_max")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("result_value_min")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("score_scale_sourced_id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("title")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("tenant_id", "sourced_id");
+
+                    b.HasIndex("tenant_id", "class_sourced_id")
+                        .HasFilter("\"class_sourced_id\" IS NOT NULL");
+
+                    b.HasIndex("tenant_id", "date_last_modified");
+
+                    b.HasIndex("tenant_id", "parent_assessment_line_item_sourced_id")
+                        .HasFilter("\"parent_assessment_line_item_sourced_id\" IS NOT NULL");
+
+                    b.HasIndex("tenant_id", "score_scale_sourced_id")
+                        .HasFilter("\"score_scale_sourced_id\" IS NOT NULL");
+
+                    b.ToTable("assessment_line_items", (string)null);
+                });
+
+            modelBuilder.Entity("assessment_results", b =>
+                {
+                    b.Property<int>("tenant_id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("sourced_id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("assessment_line_item_sourced_id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("comment")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("date_last_modified")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("in_progress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("incomplete")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("late")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("learning_objective_set")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("metadata")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("missing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("score")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateOnly?>("score_date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("score_percentile")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("score_scale_sourced_id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("score_status")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("student_sourced_id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("text_score")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("tenant_id", "sourced_id");
+
+                    b.HasIndex("tenant_id", "assessment_line_item_sourced_id");
+
+                    b.HasIndex("tenant_id", "date_last_modified");
+
+                    b.HasIndex("tenant_id", "score_scale_sourced_id")
+                        .HasFilter("\"score_scale_sourced_id\" IS NOT NULL");
+
+                    b.HasIndex("tenant_id", "student_sourced_id");
+
+                    b.ToTable("assessment_results", (string)null);
+                });
+
             modelBuilder.Entity("categories", b =>
                 {
                     b.Property<int>("tenant_id")
@@ -1490,6 +1622,24 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("academic_sessions", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("tenant_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("assessment_line_items", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("tenant_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("assessment_results", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()
