@@ -162,19 +162,20 @@ internal static class RestBench
             foreach (var (name, description, url) in cases)
             {
                 if (only is not null && !only.Contains(name, StringComparer.Ordinal)) continue;
-                await DriveAsync(http, url, workers, warmup);
-                var result = await DriveAsync(http, url, workers, duration);
+                await DriveAsync(http, url, workers, warmup, pg);
+                var result = await DriveAsync(http, url, workers, duration, pg);
                 results.Add((description, result));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50:N2} ms, p99 {result.P99:N2} ms, max {result.Max:N1} ms, {result.Bytes:N0} bytes, errors {result.Errors}"));
+                    $"{name}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50:N2} ms, p99 {result.P99:N2} ms, max {result.Max:N1} ms, {result.Bytes:N0} bytes, errors {result.Errors}, " +
+                    $"CPU per request: bench process (hub + client) {result.ProcessCpuMs:N2} ms, PostgreSQL backends {result.PostgresCpuMs:N2} ms; machine load {result.Load}"));
             }
 
             Console.WriteLine();
-            Console.WriteLine($"| case ({options.Pupils:N0} pupils, {users:N0} users, {workers} workers) | requests/s | p50 ms | p99 ms | response bytes | errors |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            Console.WriteLine($"| case ({options.Pupils:N0} pupils, {users:N0} users, {workers} workers) | requests/s | p50 ms | p99 ms | response bytes | CPU ms/request: hub+client / PostgreSQL | errors |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
             foreach (var (description, r) in results)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {description} | {r.RequestsPerSecond:N0} | {r.P50:N1} | {r.P99:N1} | {r.Bytes:N0} | {r.Errors} |"));
+                    $"| {description} | {r.RequestsPerSecond:N0} | {r.P50:N1} | {r.P99:N1} | {r.Bytes:N0} | {r.ProcessCpuMs:N2} / {r.PostgresCpuMs:N2} | {r.Errors} |"));
             await app.StopAsync();
         }
         finally
@@ -255,8 +256,11 @@ internal static class RestBench
     }
 
     /// <summary>N workers, each sending the next request when its previous response has been read in full.</summary>
-    private static async Task<CaseResult> DriveAsync(HttpClient http, string url, int workers, TimeSpan duration)
+    private static async Task<CaseResult> DriveAsync(HttpClient http, string url, int workers, TimeSpan duration, string pg)
     {
+        using var process = Process.GetCurrentProcess();
+        var processCpu = process.TotalProcessorTime;
+        var postgresCpu = PostgresCpu(pg);
         var samples = new List<long>[workers];
         var errors = 0;
         long bytes = 0;
@@ -281,11 +285,45 @@ internal static class RestBench
             }
         })));
         var elapsed = Stopwatch.GetElapsedTime(start);
+        process.Refresh();
+        var processCpuMs = (process.TotalProcessorTime - processCpu).TotalMilliseconds;
+        var postgresCpuMs = (PostgresCpu(pg) - postgresCpu).TotalMilliseconds;
         var all = samples.SelectMany(s => s).ToArray();
         Array.Sort(all);
         double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
         double Percentile(double p) => all.Length == 0 ? double.NaN : Ms(all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)]);
-        return new CaseResult(all.Length / elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), all.Length == 0 ? double.NaN : Ms(all[^1]), bytes, errors);
+        return new CaseResult(all.Length / elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), all.Length == 0 ? double.NaN : Ms(all[^1]), bytes, errors,
+            processCpuMs / Math.Max(1, all.Length), postgresCpuMs / Math.Max(1, all.Length),
+            File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?");
+    }
+
+    /// <summary>
+    /// CPU time (user + system) of the PostgreSQL backends serving this benchmark's role and database (Linux /proc;
+    /// other databases' backends — e.g. test runs on the same server — are not counted).
+    /// </summary>
+    private static TimeSpan PostgresCpu(string pg)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(pg);
+        var marker = $" {builder.Username} {builder.Database} ";
+        long ticks = 0;
+        if (!Directory.Exists("/proc")) return TimeSpan.Zero;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out _)) continue;
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline"));
+                if (!commandLine.StartsWith("postgres: ", StringComparison.Ordinal) || !commandLine.Contains(marker, StringComparison.Ordinal)) continue;
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // Fields 14 and 15 of /proc/<pid>/stat (utime, stime) are the 12th and 13th after "(comm) ".
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException) { } // the backend ended meanwhile
+            catch (UnauthorizedAccessException) { }
+        }
+        // USER_HZ is 100 on Linux.
+        return TimeSpan.FromMilliseconds(ticks * 10.0);
     }
 
     private static async Task<T> ScalarAsync<T>(string pg, string sql, int tenantId)
@@ -308,7 +346,8 @@ internal static class RestBench
         return (reader.GetString(0), reader.GetInt64(1));
     }
 
-    private sealed record CaseResult(double RequestsPerSecond, double P50, double P99, double Max, long Bytes, int Errors);
+    private sealed record CaseResult(double RequestsPerSecond, double P50, double P99, double Max, long Bytes, int Errors,
+        double ProcessCpuMs, double PostgresCpuMs, string Load);
 
     /// <summary>
     /// The ceiling endpoint, mapped only in this benchmark host: the same authentication and scope check as the OneRoster
