@@ -11,6 +11,12 @@ public sealed class Tenant
     public required string Name { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// Moves by one with every committed import, in the import's own transaction: cached REST totals
+    /// (<c>X-Total-Count</c>, Query.TotalCountCache) are keyed on it, so none outlives the data it counted.
+    /// </summary>
+    public long DataVersion { get; set; }
 }
 
 public static class ImportJobStatus

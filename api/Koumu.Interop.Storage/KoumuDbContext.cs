@@ -29,6 +29,7 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
             b.Property(t => t.Code).HasColumnName("code").HasMaxLength(64);
             b.Property(t => t.Name).HasColumnName("name").HasMaxLength(256);
             b.Property(t => t.CreatedAt).HasColumnName("created_at");
+            b.Property(t => t.DataVersion).HasColumnName("data_version");
             b.HasIndex(t => t.Code).IsUnique();
         });
         modelBuilder.Entity<ImportJob>(b =>

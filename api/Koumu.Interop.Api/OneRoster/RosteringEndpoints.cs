@@ -28,7 +28,8 @@ public static class RosteringEndpoints
     {
         ArgumentNullException.ThrowIfNull(routes);
         var settings = routes.ServiceProvider.GetRequiredService<HubSettings>();
-        var handlers = new RosteringHandlers(routes.ServiceProvider.GetRequiredService<RosterStore>(), CursorCodec(settings));
+        // One count cache per hub process (X-Total-Count without a COUNT(*) per page; exact, see TotalCountCache).
+        var handlers = new RosteringHandlers(routes.ServiceProvider.GetRequiredService<RosterStore>(), CursorCodec(settings), new TotalCountCache());
         foreach (var route in OneRosterRoutes.All)
         {
             RequestDelegate handler = context => handlers.HandleAsync(context, route);
@@ -56,7 +57,7 @@ public static class RosteringEndpoints
 /// records to learn of deletions (OneRoster 1.2 status "tobedeleted"); a client that wants only active records filters
 /// on <c>status='active'</c>.
 /// </summary>
-public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursors)
+public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursors, TotalCountCache? totals = null)
 {
     public const string CursorParameter = "cursor";
 
@@ -142,7 +143,7 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
         }
 
         var plan = RosterQueryCompiler.Compile(parsed.Value, provider, tenantId, scope);
-        var page = await RosterQueryExecutor.ReadPageAsync(connection, plan, includeTotal: route.Shape != RouteShape.Single, cursors, cancellationToken);
+        var page = await RosterQueryExecutor.ReadPageAsync(connection, plan, includeTotal: route.Shape != RouteShape.Single, cursors, totals, cancellationToken);
         if (route.Shape == RouteShape.Single && page.Records.Count == 0)
         {
             await FailAsync(context, StatusCodes.Status404NotFound, CodeMinorValue.UnknownObject,

@@ -186,6 +186,10 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("DataVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("data_version");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)

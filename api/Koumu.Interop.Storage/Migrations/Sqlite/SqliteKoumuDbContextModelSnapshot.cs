@@ -177,6 +177,10 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("DataVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("data_version");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)
