@@ -119,7 +119,7 @@ public abstract class GeneratedClientGradebookSpecification
         }, lineItemId));
 
         Assert.Equal(422, error.StatusCode);
-        Assert.Equal("invaliddata", error.Result.Imsx_CodeMinor!.Imsx_codeMinorField!.First().Imsx_codeMinorFieldValue);
+        Assert.Equal(Imsx_codeMinorFieldValue.Invaliddata, error.Result.Imsx_CodeMinor!.Imsx_codeMinorField!.First().Imsx_codeMinorFieldValue);
         Assert.Contains("no-such-pupil", error.Result.Imsx_description, StringComparison.Ordinal);
         var stored = await client.GetResultsForLineItemForClassAsync(null, null, null, null, null, null, null, "class-1", lineItemId);
         Assert.Empty(stored.Result.Results);
