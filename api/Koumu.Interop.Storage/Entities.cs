@@ -12,6 +12,12 @@ public sealed class Tenant
 
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>
+    /// Moves by one with every committed import, in the import's own transaction: cached REST totals
+    /// (<c>X-Total-Count</c>, Query.TotalCountCache) are keyed on it, so none outlives the data it counted.
+    /// </summary>
+    public long DataVersion { get; set; }
+
     /// <summary>The tenant's last change version (the outbox's per-tenant counter; 0 before the first change).</summary>
     public long ChangeVersion { get; set; }
 

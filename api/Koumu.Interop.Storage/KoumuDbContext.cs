@@ -38,6 +38,7 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
             b.Property(t => t.CreatedAt).HasColumnName("created_at");
             b.Property(t => t.ChangeVersion).HasColumnName("change_version");
             b.Property(t => t.LastImportedAt).HasColumnName("last_imported_at");
+            b.Property(t => t.DataVersion).HasColumnName("data_version");
             b.HasIndex(t => t.Code).IsUnique();
         });
         modelBuilder.Entity<ImportJob>(b =>

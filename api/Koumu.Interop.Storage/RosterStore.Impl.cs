@@ -88,6 +88,18 @@ public sealed partial class RosterStore
                 return new ImportOutcome(result, Committed: false, importedAt);
             }
             await writer.SaveExtensionColumnsAsync(cancellationToken).ConfigureAwait(false);
+            // The tenant's data version moves with the data, in the same transaction: a reader that sees the new
+            // version also sees the new rows, so a cached X-Total-Count of the old data is never served again.
+            await using (var bump = connection.CreateCommand())
+            {
+                bump.Transaction = transaction;
+                bump.CommandText = "UPDATE tenants SET data_version = data_version + 1 WHERE id = @tenant";
+                var parameter = bump.CreateParameter();
+                parameter.ParameterName = "tenant";
+                parameter.Value = tenantId;
+                bump.Parameters.Add(parameter);
+                await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
             // The outbox: one change per row this import changed, in this transaction (issue #4).
             await Changes.ChangeLog.RecordAsync(connection, transaction, tenantId, importedAt, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

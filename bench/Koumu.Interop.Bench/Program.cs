@@ -11,17 +11,22 @@ using Koumu.Interop.Storage;
 //   dotnet run -c Release --project bench/Koumu.Interop.Bench -- import --pupils 1000000 --pg "<connection string>"
 //   dotnet run -c Release --project bench/Koumu.Interop.Bench -- import --pupils 100000 --sqlite /tmp/koumu_bench.db
 //   dotnet run -c Release --project bench/Koumu.Interop.Bench -- generate --pupils 360 --out ./demo   (or ./demo.zip)
+// Issue #3 acceptance: the OneRoster REST read side at 1,000,000 pupils (docs/benchmarks.md, "REST").
+//   dotnet run -c Release --project bench/Koumu.Interop.Bench -- rest --pg "<connection string>"
 
 var arguments = Arguments.Parse(args);
-if (arguments is null || arguments.Command is not ("import" or "generate"))
+if (arguments is null || arguments.Command is not ("import" or "generate" or "rest"))
 {
     Console.Error.WriteLine("""
         usage: bench import   --pupils N (--pg "<conn>" | --sqlite <file>) [--seed S] [--boards B] [--profile jp-1.2.1]
                               [--folder <existing package folder>] [--keep] [--skip-copy] [--raw-indexed] [--skip-validate] [--skip-import] [--reimport]
                bench generate --pupils N --out <folder | file.zip> [--seed S] [--boards B]
+               bench rest     --pg "<conn>" [--pupils N] [--seed S] [--workers 16] [--warmup 5] [--duration 20] [--deep 900000]
+                              [--cases first,deep,filter,students,ceiling,offset]
         """);
     return 2;
 }
+if (arguments.Command == "rest") return await RestBench.RunAsync(arguments);
 
 var options = DemoOptions.Demo with
 {
@@ -77,7 +82,7 @@ var profile = OneRosterProfiles.Find(arguments.Optional("profile") ?? OneRosterP
 var database = pg is not null ? "PostgreSQL" : "SQLite";
 
 Console.WriteLine($"# Koumu Interop import benchmark — {options.Pupils:N0} pupils, {options.Boards} board(s), {database}, profile {profile.Id}");
-Console.WriteLine($"machine: {Machine()}");
+Console.WriteLine($"machine: {BenchMachine.Describe()}");
 
 // (1) Generate the package (timed on its own).
 var folder = arguments.Optional("folder");
@@ -211,12 +216,16 @@ static string Rate(double? rate) => rate is { } r ? r.ToString("N0", CultureInfo
 
 static string Mb(long? bytes) => bytes is { } b ? (b / 1e6).ToString("N0", CultureInfo.InvariantCulture) : "—";
 
-static string Machine()
+/// <summary>The machine a figure was measured on.</summary>
+internal static class BenchMachine
 {
-    var cpu = File.Exists("/proc/cpuinfo")
-        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
-        : null;
-    return $"{Environment.ProcessorCount} cores ({cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}), {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+    public static string Describe()
+    {
+        var cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        return $"{Environment.ProcessorCount} cores ({cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}), {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+    }
 }
 
 /// <summary>--name value / --flag command-line options after a command word.</summary>

@@ -87,7 +87,7 @@ public static class ChangeEndpoints
         return (new FeedRequest(tenantId, since, limit, audience), null);
     }
 
-    private static async Task<IResult> ReadAsync(HttpContext context, RosterStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAsync(HttpContext context, RosterStore store, HubSettings settings, CancellationToken cancellationToken)
     {
         var (request, problem) = await ParseAsync(context, store, stream: false, cancellationToken);
         if (problem is not null) return problem;
@@ -97,7 +97,7 @@ public static class ChangeEndpoints
             (changes, hasMore) = await ChangeFeed.ReadAsync(connection, store.Options.Provider, request!.TenantId, request.Since, request.Audience, request.Limit, cancellationToken);
 
         var nextSince = changes.Count > 0 ? changes[^1].Version : request.Since;
-        var baseUrl = BaseUrl(context.Request);
+        var baseUrl = OneRoster.RosteringHandlers.BaseUrl(context.Request, settings.PublicBaseUrl);
         if (hasMore)
         {
             var pairs = context.Request.Query.Where(p => p.Key != "since")
@@ -143,7 +143,7 @@ public static class ChangeEndpoints
     /// an idle connection.
     /// </summary>
     private static async Task StreamAsync(HttpContext context, RosterStore store, ChangeStreamOptions options, ChangeSignal signal,
-        IHostApplicationLifetime lifetime)
+        IHostApplicationLifetime lifetime, HubSettings settings)
     {
         // Ends with the client or with the hub (a stopping hub must not wait for streams that never end by themselves).
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
@@ -158,7 +158,8 @@ public static class ChangeEndpoints
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no"; // nginx: pass events through unbuffered
-        var baseUrl = BaseUrl(context.Request);
+        // Koumu:PublicBaseUrl when set (a forged Host header must not put foreign URLs into hrefs), else the request's.
+        var baseUrl = OneRoster.RosteringHandlers.BaseUrl(context.Request, settings.PublicBaseUrl);
         var position = request!.Since;
         await WriteAsync(response, $"retry: {(int)options.PollInterval.TotalMilliseconds * 4}\n: koumu change stream from version {position}\n\n", cancellationToken);
         var lastWrite = DateTime.UtcNow;
@@ -211,8 +212,6 @@ public static class ChangeEndpoints
         await response.Body.FlushAsync(cancellationToken);
     }
 
-    internal static string BaseUrl(HttpRequest request) =>
-        $"{request.Scheme}://{(request.Host.HasValue ? request.Host.ToUriComponent() : "localhost")}{request.PathBase.ToUriComponent()}";
 }
 
 /// <summary>Stream timing (<c>Koumu:Changes:*</c>): poll interval, heartbeat interval, and how long one stream may last before the client reconnects.</summary>

@@ -40,6 +40,14 @@ public sealed record HubSettings
     /// <summary>How many tenants may import at the same time (<c>Koumu:Imports:MaxConcurrentTenants</c>, default 2). One tenant never runs two imports at once.</summary>
     public required int MaxConcurrentImports { get; init; }
 
+    /// <summary>
+    /// The hub's public address (<c>Koumu:PublicBaseUrl</c>, e.g. <c>https://koumu.example.ed.jp</c>) for the <c>href</c> of
+    /// every GUIDRef and the RFC 8288 <c>Link</c> headers. Unset, they follow the request's scheme and Host header — fine
+    /// behind a trusted proxy, but a production hub should set it so a forged Host header cannot put foreign URLs into
+    /// responses (or caches).
+    /// </summary>
+    public Uri? PublicBaseUrl { get; init; }
+
     public static HubSettings From(IConfiguration configuration, string contentRoot)
     {
         var section = configuration.GetSection("Koumu");
@@ -72,8 +80,17 @@ public sealed record HubSettings
         var lifetime = section.GetValue<int?>("Auth:AccessTokenLifetimeMinutes") ?? 60;
         if (lifetime <= 0) throw new InvalidOperationException("Koumu:Auth:AccessTokenLifetimeMinutes must be positive.");
 
+        Uri? publicBaseUrl = null;
+        if (section["PublicBaseUrl"] is { Length: > 0 } u)
+        {
+            if (!Uri.TryCreate(u.TrimEnd('/'), UriKind.Absolute, out publicBaseUrl) || publicBaseUrl.Scheme is not ("http" or "https")
+                || publicBaseUrl.Query.Length > 0 || publicBaseUrl.Fragment.Length > 0)
+                throw new InvalidOperationException($"Koumu:PublicBaseUrl must be an absolute http(s) URL without query or fragment, not '{u}'.");
+        }
+
         return new HubSettings
         {
+            PublicBaseUrl = publicBaseUrl,
             DataDirectory = dataDirectory,
             Storage = storage,
             DemoEnabled = demo,

@@ -28,7 +28,8 @@ public static class RosteringEndpoints
     {
         ArgumentNullException.ThrowIfNull(routes);
         var settings = routes.ServiceProvider.GetRequiredService<HubSettings>();
-        var handlers = new RosteringHandlers(routes.ServiceProvider.GetRequiredService<RosterStore>(), CursorCodec(settings));
+        // One count cache per hub process (X-Total-Count without a COUNT(*) per page; exact, see TotalCountCache).
+        var handlers = new RosteringHandlers(routes.ServiceProvider.GetRequiredService<RosterStore>(), CursorCodec(settings), new TotalCountCache(), settings.PublicBaseUrl);
         foreach (var route in OneRosterRoutes.All)
         {
             RequestDelegate handler = context => handlers.HandleAsync(context, route);
@@ -56,7 +57,7 @@ public static class RosteringEndpoints
 /// records to learn of deletions (OneRoster 1.2 status "tobedeleted"); a client that wants only active records filters
 /// on <c>status='active'</c>.
 /// </summary>
-public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursors)
+public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursors, TotalCountCache? totals = null, Uri? publicBaseUrl = null)
 {
     public const string CursorParameter = "cursor";
 
@@ -142,7 +143,7 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
         }
 
         var plan = RosterQueryCompiler.Compile(parsed.Value, provider, tenantId, scope);
-        var page = await RosterQueryExecutor.ReadPageAsync(connection, plan, includeTotal: route.Shape != RouteShape.Single, cursors, cancellationToken);
+        var page = await RosterQueryExecutor.ReadPageAsync(connection, plan, includeTotal: route.Shape != RouteShape.Single, cursors, totals, cancellationToken);
         if (route.Shape == RouteShape.Single && page.Records.Count == 0)
         {
             await FailAsync(context, StatusCodes.Status404NotFound, CodeMinorValue.UnknownObject,
@@ -150,7 +151,7 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
             return;
         }
 
-        var mapper = new OneRosterJsonMapper(BaseUrl(context.Request));
+        var mapper = new OneRosterJsonMapper(BaseUrl(context.Request, publicBaseUrl));
         var objects = await MapAsync(connection, provider, tenantId, route.Resource, mapper, page.Records, confinement, cancellationToken);
 
         var buffer = new ArrayBufferWriter<byte>();
@@ -230,7 +231,7 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
     /// paging parameters changed. <c>next</c> carries the engine's keyset cursor, so following it costs the same at any
     /// depth; <c>prev</c> and <c>last</c> are offsets (a cursor page has no offset to step back from, so it has no prev).
     /// </summary>
-    private static string Links(HttpRequest request, RosterQuery query, RosterPage page)
+    private string Links(HttpRequest request, RosterQuery query, RosterPage page)
     {
         var kept = request.Query.Where(p => p.Key is not ("offset" or CursorParameter)).ToList();
         string Url(string? name, string? value)
@@ -238,7 +239,7 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
             var pairs = kept.SelectMany(p => p.Value.Select(v => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(v ?? "")));
             if (name is not null) pairs = pairs.Append(name + "=" + Uri.EscapeDataString(value!));
             var queryString = string.Join('&', pairs);
-            return BaseUrl(request) + request.Path.ToUriComponent() + (queryString.Length > 0 ? "?" + queryString : "");
+            return BaseUrl(request, publicBaseUrl) + request.Path.ToUriComponent() + (queryString.Length > 0 ? "?" + queryString : "");
         }
         string Offset(long offset) => Url("offset", offset.ToString(CultureInfo.InvariantCulture));
 
@@ -250,8 +251,10 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
         return string.Join(", ", links);
     }
 
-    private static string BaseUrl(HttpRequest request) =>
-        $"{request.Scheme}://{(request.Host.HasValue ? request.Host.ToUriComponent() : "localhost")}{request.PathBase.ToUriComponent()}";
+    /// <summary>The configured public address, else the request's own scheme, Host and path base.</summary>
+    internal static string BaseUrl(HttpRequest request, Uri? publicBaseUrl) => publicBaseUrl is not null
+        ? publicBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/')
+        : $"{request.Scheme}://{(request.Host.HasValue ? request.Host.ToUriComponent() : "localhost")}{request.PathBase.ToUriComponent()}";
 
     private static QueryConfinement SourcedId(string id) =>
         QueryConfinement.Sql("t.sourced_id = @r_id", new Dictionary<string, object> { ["r_id"] = id });

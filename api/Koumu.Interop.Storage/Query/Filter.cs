@@ -78,6 +78,14 @@ public static class FilterParser
         ArgumentNullException.ThrowIfNull(filter);
         if (filter.Length > MaxLength) return Error($"the filter is longer than {MaxLength} characters");
         if (filter.Trim().Length == 0) return Error("the filter is empty");
+        // No stored value holds a control character (imports reject them, rule control-character) and PostgreSQL text
+        // cannot even carry U+0000 as a parameter (SQLSTATE 22021): such a filter is malformed, not a server error.
+        // (Tab, CR and LF can be stored, so they stay allowed.)
+        for (var c = 0; c < filter.Length; c++)
+        {
+            if (filter[c] < ' ' && filter[c] is not '\t' and not '\r' and not '\n')
+                return Error($"the filter contains the control character U+{(int)filter[c]:X4} at position {c + 1}");
+        }
 
         var predicates = new List<FilterPredicate>();
         FilterConnective? connective = null;

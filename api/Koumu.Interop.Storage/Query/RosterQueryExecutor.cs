@@ -26,19 +26,49 @@ public sealed class RosterQueryExecutor(RosterStore store, QueryCursorCodec? cur
         return await ReadPageAsync(connection, plan, includeTotal, cursors, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads one page on an open connection of the plan's provider.</summary>
+    /// <summary>Reads one page on an open connection of the plan's provider (a total, when asked for, is counted).</summary>
+    public static Task<RosterPage> ReadPageAsync(DbConnection connection, QueryPlan plan, bool includeTotal, QueryCursorCodec? cursors,
+        CancellationToken cancellationToken = default) =>
+        ReadPageAsync(connection, plan, includeTotal, cursors, totals: null, cancellationToken);
+
+    /// <summary>
+    /// Reads one page on an open connection of the plan's provider. With <paramref name="totals"/>, the total comes from
+    /// that cache when the tenant's data has not changed since it was counted: the tenant's data version is read in the
+    /// same round trip as the page (one primary-key lookup), so a total is never older than the last committed import.
+    /// </summary>
     public static async Task<RosterPage> ReadPageAsync(DbConnection connection, QueryPlan plan, bool includeTotal, QueryCursorCodec? cursors,
-        CancellationToken cancellationToken = default)
+        TotalCountCache? totals, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var records = new List<CsvRecord>(Math.Min(plan.Query.Limit, 1024));
         var hasMore = false;
-        await foreach (var record in ReadRowsAsync(connection, plan, cancellationToken).ConfigureAwait(false))
+        long? total = null;
+        if (includeTotal && totals is not null)
         {
-            if (records.Count == plan.Query.Limit) { hasMore = true; break; }
-            records.Add(record);
+            long? version = null;
+            await using (var command = Command(connection, $"{DataVersionSql}; {plan.PageSql}", plan.PageParameters))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0)) version = reader.GetInt64(0);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                var file = plan.Query.Collection.File;
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (records.Count == plan.Query.Limit) { hasMore = true; break; }
+                    records.Add(StoredRecords.ReadRecord(reader, file, plan.Columns));
+                }
+            }
+            total = await CountAsync(connection, plan, version, totals, cancellationToken).ConfigureAwait(false);
         }
-        long? total = includeTotal ? await CountAsync(connection, plan, cancellationToken).ConfigureAwait(false) : null;
+        else
+        {
+            await foreach (var record in ReadRowsAsync(connection, plan, cancellationToken).ConfigureAwait(false))
+            {
+                if (records.Count == plan.Query.Limit) { hasMore = true; break; }
+                records.Add(record);
+            }
+            if (includeTotal) total = await CountAsync(connection, plan, cancellationToken).ConfigureAwait(false);
+        }
         string? next = null;
         if (hasMore && cursors is not null && records.Count > 0)
         {
@@ -69,6 +99,32 @@ public sealed class RosterQueryExecutor(RosterStore store, QueryCursorCodec? cur
         await using var command = Command(connection, plan.CountSql, plan.CountParameters);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// The total from <paramref name="totals"/> when it holds one for this query at <paramref name="dataVersion"/>;
+    /// otherwise counted — together with the data version in ONE statement (one snapshot), so the total is stored under
+    /// the version of the data it counted, even when an import commits between the page and the count.
+    /// </summary>
+    public static async Task<long> CountAsync(DbConnection connection, QueryPlan plan, long? dataVersion, TotalCountCache totals,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(totals);
+        var tenantId = plan.CountParameters.Single(p => p.Name == "tenant").Value is int id ? id
+            : throw new InvalidOperationException("A count query's tenant parameter must be an int.");
+        if (dataVersion is { } seen && totals.TryGet(TotalCountCache.KeyOf(tenantId, seen, plan.CountSql, plan.CountParameters), out var cached))
+            return cached;
+        await using var command = Command(connection, $"SELECT ({DataVersionSql}), ({plan.CountSql})", plan.CountParameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var total = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+        // No tenant row (an unknown tenant matches nothing): nothing to key the total on, so it is not kept.
+        if (!reader.IsDBNull(0)) totals.Add(TotalCountCache.KeyOf(tenantId, reader.GetInt64(0), plan.CountSql, plan.CountParameters), total);
+        return total;
+    }
+
+    /// <summary>The tenant's data version (<c>tenants.data_version</c>), a primary-key lookup.</summary>
+    private const string DataVersionSql = "SELECT data_version FROM tenants WHERE id = @tenant";
 
     /// <summary>The page's rows plus the one look-ahead row the plan reads.</summary>
     private static async IAsyncEnumerable<CsvRecord> ReadRowsAsync(DbConnection connection, QueryPlan plan,

@@ -124,7 +124,7 @@ public abstract partial class GeneratedClientSpecification
 
         Assert.Equal(404, error.StatusCode);
         Assert.Equal(ImsxStatusInfoImsx_codeMajor.Failure, error.Result.Imsx_codeMajor);
-        Assert.Equal("unknownobject", error.Result.Imsx_CodeMinor!.Imsx_codeMinorField!.Single().Imsx_codeMinorFieldValue);
+        Assert.Equal(Imsx_codeMinorFieldValue.Unknownobject, error.Result.Imsx_CodeMinor!.Imsx_codeMinorField!.Single().Imsx_codeMinorFieldValue);
     }
 
     [SkippableFact]
@@ -137,7 +137,7 @@ public abstract partial class GeneratedClientSpecification
             client.GetAllUsersAsync("password='x' OR familyName~'%'", null, null, null, null, null, null));
 
         Assert.Equal(400, error.StatusCode);
-        Assert.Equal("invalid_filter_field", error.Result.Imsx_CodeMinor!.Imsx_codeMinorField!.Single().Imsx_codeMinorFieldValue);
+        Assert.Equal(Imsx_codeMinorFieldValue.Invalid_filter_field, error.Result.Imsx_CodeMinor!.Imsx_codeMinorField!.Single().Imsx_codeMinorFieldValue);
     }
 
     [SkippableFact]
@@ -150,7 +150,7 @@ public abstract partial class GeneratedClientSpecification
         var error = await Assert.ThrowsAsync<KoumuApiException<ImsxStatusInfo>>(() => client.GetAllDemographicsAsync(null, null, null, null, null, null, null));
 
         Assert.Equal(403, error.StatusCode);
-        Assert.Equal("forbidden", error.Result.Imsx_CodeMinor!.Imsx_codeMinorField!.Single().Imsx_codeMinorFieldValue);
+        Assert.Equal(Imsx_codeMinorFieldValue.Forbidden, error.Result.Imsx_CodeMinor!.Imsx_codeMinorField!.Single().Imsx_codeMinorFieldValue);
     }
 
     [SkippableFact]

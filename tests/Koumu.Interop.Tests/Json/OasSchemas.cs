@@ -16,6 +16,9 @@ internal static class OasSchemas
     public const string Resources = "onerosterv1p2resourcesservice_openapi3_v1p0.json";
 
     private static readonly ConcurrentDictionary<string, JsonObject> Components = new();
+
+    /// <summary>openapi.yaml names the error payload ImsxStatusInfo (a friendlier generated type name) for OAS imsx_StatusInfoDType.</summary>
+    private static readonly Dictionary<string, string> HubNames = new(StringComparer.Ordinal) { ["imsx_StatusInfoDType"] = "ImsxStatusInfo" };
     private static readonly ConcurrentDictionary<(string, string), JsonSchema> Cache = new();
 
     public static string StandardsFolder()
@@ -56,7 +59,8 @@ internal static class OasSchemas
     public static IReadOnlyList<string> Errors(string file, string name, string json)
     {
         var errors = Get(file, name).Validate(json).Select(e => $"{e.Kind} at {e.Path}: {e}").ToList();
-        if (HubSchemas.Has(name)) errors.AddRange(HubSchemas.Errors(name, json));
+        var hubName = HubNames.GetValueOrDefault(name, name);
+        if (HubSchemas.Has(hubName)) errors.AddRange(HubSchemas.Errors(hubName, json));
         return errors;
     }
 }

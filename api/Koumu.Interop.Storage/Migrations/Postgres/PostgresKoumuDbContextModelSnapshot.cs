@@ -377,6 +377,10 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("DataVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("data_version");
+
                     b.Property<DateTime?>("LastImportedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_imported_at");

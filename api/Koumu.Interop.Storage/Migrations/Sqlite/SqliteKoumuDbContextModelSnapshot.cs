@@ -364,6 +364,10 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("DataVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("data_version");
+
                     b.Property<DateTime?>("LastImportedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_imported_at");

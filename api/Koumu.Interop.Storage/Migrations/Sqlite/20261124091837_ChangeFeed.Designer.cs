@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Koumu.Interop.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKoumuDbContext))]
-    [Migration("20261124085334_ChangeFeed")]
+    [Migration("20261124091837_ChangeFeed")]
     partial class ChangeFeed
     {
         /// <inheritdoc />
@@ -366,6 +366,10 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<long>("DataVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("data_version");
 
                     b.Property<DateTime?>("LastImportedAt")
                         .HasColumnType("TEXT")

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Koumu.Interop.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKoumuDbContext))]
-    [Migration("20261124085338_ChangeFeed")]
+    [Migration("20261124091840_ChangeFeed")]
     partial class ChangeFeed
     {
         /// <inheritdoc />
@@ -379,6 +379,10 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<long>("DataVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("data_version");
 
                     b.Property<DateTime?>("LastImportedAt")
                         .HasColumnType("timestamp with time zone")
