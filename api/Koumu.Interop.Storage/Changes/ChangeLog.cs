@@ -20,16 +20,33 @@ internal static class ChangeLog
     /// The import's time, taken after the per-tenant import lock: strictly later than the tenant's previous import (kept in
     /// <c>tenants.last_imported_at</c>), so two imports in the same millisecond or after a clock step back can never share
     /// a timestamp — which would make the next step record the earlier import's rows again, and would make
-    /// <c>dateLastModified&gt;…</c> sync miss changes. The tenant row is locked (PostgreSQL) until commit.
+    /// <c>dateLastModified&gt;…</c> sync miss changes.
+    /// On PostgreSQL the value is read on a separate connection: the tenant's advisory lock (7301) already keeps every
+    /// other import of the tenant out until this one commits, and a read of <c>tenants</c> inside the import's transaction
+    /// would hold a table lock until commit that an initial load (which drops and re-adds the foreign keys to
+    /// <c>tenants</c> under the hub-wide lock 7302) needs — a deadlock, seen in testing.
     /// </summary>
     public static async Task<DateTime> NextImportTimeAsync(DbConnection connection, DbTransaction transaction, int tenantId, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        // FOR NO KEY UPDATE: serialises writers of the counter without blocking the roster rows' foreign-key checks.
-        command.CommandText = "SELECT last_imported_at FROM tenants WHERE id = @tenant" + (connection is NpgsqlConnection ? " FOR NO KEY UPDATE" : "");
-        Add(command, "tenant", tenantId);
-        var last = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        object? last;
+        if (connection is NpgsqlConnection npgsql)
+        {
+            await using var separate = (NpgsqlConnection)((ICloneable)npgsql).Clone();
+            await separate.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var read = separate.CreateCommand();
+            read.CommandText = "SELECT last_imported_at FROM tenants WHERE id = @tenant";
+            Add(read, "tenant", tenantId);
+            last = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // SQLite: the transaction began IMMEDIATE, so this connection is the only writer until it commits.
+            await using var read = connection.CreateCommand();
+            read.Transaction = transaction;
+            read.CommandText = "SELECT last_imported_at FROM tenants WHERE id = @tenant";
+            Add(read, "tenant", tenantId);
+            last = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
         var now = DateTime.UtcNow;
         // Millisecond precision: the instant survives export (…T…sss Z), PostgreSQL (µs) and SQLite alike.
         var importedAt = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);

@@ -139,7 +139,7 @@ internal static class ChangeModel
             b.HasIndex(c => new { c.TenantId, c.Resource, c.Version });
             // No foreign key to tenants: a first load writes millions of change rows in one statement, and a per-row
             // referential check would cost more than the insert itself (measured, docs/decisions/0006). Rows are only ever
-            // written by ChangeLog for the tenant whose import holds the tenant row locked.
+            // written by ChangeLog, for the tenant whose import lock (7301) it holds.
         });
         modelBuilder.Entity<WebhookSubscription>(b =>
         {
