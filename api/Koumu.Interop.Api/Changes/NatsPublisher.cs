@@ -134,6 +134,7 @@ public sealed partial class NatsPublisher(
         });
         var js = new NatsJSContext(connection);
         var streamReady = false;
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var published = false;
@@ -147,6 +148,7 @@ public sealed partial class NatsPublisher(
                 await progress.EnsureTenantsAsync(options.Publisher, stoppingToken);
                 foreach (var claim in await progress.ClaimAsync(options.Publisher, count: 8, options.Lease, stoppingToken))
                     published |= await PublishAsync(js, claim, stoppingToken);
+                failures = 0;
                 if (published) continue;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -157,8 +159,10 @@ public sealed partial class NatsPublisher(
             {
                 // NATS (or the database) is unreachable: nothing was recorded beyond what was acknowledged; look again soon.
                 streamReady = false;
-                LogCycleFailed(logger, e);
-                try { await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken); }
+                // Back off (1, 2, 4, 8, then every 15 s) so an outage costs a log line now and then, not one a second.
+                var delay = TimeSpan.FromSeconds(Math.Min(15, 1 << Math.Min(failures++, 4)));
+                LogCycleFailed(logger, e, delay.TotalSeconds);
+                try { await Task.Delay(delay, stoppingToken); }
                 catch (OperationCanceledException) { return; }
                 continue;
             }
@@ -235,8 +239,8 @@ public sealed partial class NatsPublisher(
         return code;
     }
 
-    [LoggerMessage(LogLevel.Warning, "NATS publisher cycle failed (is NATS reachable?); retrying. Changes wait in the outbox meanwhile.")]
-    private static partial void LogCycleFailed(ILogger logger, Exception exception);
+    [LoggerMessage(LogLevel.Warning, "NATS publisher cycle failed (is NATS reachable?); retrying in {Seconds} s. Changes wait in the outbox meanwhile.")]
+    private static partial void LogCycleFailed(ILogger logger, Exception exception, double seconds);
 
     [LoggerMessage(LogLevel.Warning, "NATS publisher: the lease on tenant {TenantId} ran out before its progress was recorded; another process publishes it (duplicates are dropped by message id).")]
     private static partial void LogLeaseLost(ILogger logger, int tenantId);
