@@ -207,27 +207,5 @@ public class NatsHub : ChangesHub
 /// <summary>The same on PostgreSQL.</summary>
 public sealed class PostgresNatsHub : NatsHub
 {
-    private string? _connection;
-
-    public override async Task InitializeAsync()
-    {
-        try
-        {
-            await using var store = await TestStore.CreateIsolatedPostgresAsync();
-            _connection = store.Store.Options.ConnectionString;
-        }
-        catch (SkipException e)
-        {
-            Unavailable = e.Message;
-            return;
-        }
-        await base.InitializeAsync();
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Koumu:Database:Provider", "postgres");
-        builder.UseSetting("Koumu:Database:ConnectionString", _connection ?? throw new InvalidOperationException("PostgreSQL database not created"));
-    }
+    protected override bool OnPostgres => true;
 }
