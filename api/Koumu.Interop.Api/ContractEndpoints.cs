@@ -22,7 +22,10 @@ public static class ContractEndpoints
         routes.MapGet(Path, (HttpContext context) =>
         {
             var (bytes, etag) = Document.Value;
-            if (context.Request.Headers.IfNoneMatch.Contains(etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            // RFC 9110 §13.1.2: If-None-Match is a list of entity tags (or "*"); weak comparison.
+            if (EntityTagHeaderValue.TryParseList(context.Request.Headers.IfNoneMatch, out var tags)
+                && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(EntityTagHeaderValue.Parse(etag), useStrongComparison: false)))
+                return Results.StatusCode(StatusCodes.Status304NotModified);
             context.Response.Headers.ETag = etag;
             context.Response.Headers.CacheControl = "public, max-age=300";
             return Results.Bytes(bytes, MediaType + "; charset=utf-8");

@@ -33,6 +33,27 @@ public sealed partial class OpenApiContractTests(KoumuApiFactory hub) : IClassFi
         Assert.Equal(documented, served);
     }
 
+    [Theory]
+    [InlineData("{0}", true)]
+    [InlineData("W/{0}", true)]
+    [InlineData("\"other\", {0}", true)]
+    [InlineData("*", true)]
+    [InlineData("\"other\"", false)]
+    [InlineData("not an etag", false)]
+    public async Task Served_contract_answers_304_to_a_matching_if_none_match(string ifNoneMatch, bool notModified)
+    {
+        using var http = hub.CreateHttpsClient();
+        using var first = await http.GetAsync(new Uri("/openapi.yaml", UriKind.Relative));
+        var etag = first.Headers.ETag!.ToString();
+        Assert.Equal("application/yaml", first.Content.Headers.ContentType!.MediaType);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi.yaml");
+        request.Headers.TryAddWithoutValidation("If-None-Match", string.Format(System.Globalization.CultureInfo.InvariantCulture, ifNoneMatch, etag));
+        using var second = await http.SendAsync(request);
+
+        Assert.Equal(notModified ? System.Net.HttpStatusCode.NotModified : System.Net.HttpStatusCode.OK, second.StatusCode);
+    }
+
     [Fact]
     public void Documented_schemas_have_the_properties_the_hub_serialises()
     {
