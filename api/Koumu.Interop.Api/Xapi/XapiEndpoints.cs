@@ -29,8 +29,8 @@ public sealed record XapiSettings(long MaxRequestBytes, int MaxLimit)
 
 /// <summary>
 /// The xAPI Statement resource (C §2.1) at <c>/xapi/statements</c>, for xAPI 1.0.3 and 2.0 negotiated per request
-/// (docs/decisions/0007-xapi-lrs.md). Not built yet, so not routed: the State, Agent/Activity Profile, Agents,
-/// Activities and About resources, multipart/mixed attachments, signed Statements, the Alternate Request Syntax.
+/// (docs/decisions/0007-xapi-lrs.md), and the About resource. Not built yet, so not routed: the State, Agent/Activity
+/// Profile, Agents and Activities resources, multipart/mixed attachments, signed Statements, the Alternate Request Syntax.
 /// </summary>
 public static class XapiEndpoints
 {
@@ -69,7 +69,19 @@ public static class XapiEndpoints
         routes.MapPut(Path, PutAsync).WithName("xapiPutStatement");
         routes.MapPost(Path, PostAsync).WithName("xapiPostStatements");
         routes.MapMethods(Path, ["GET", "HEAD"], GetAsync).WithName("xapiGetStatements");
+        routes.MapMethods("/xapi/about", ["GET", "HEAD"], About).WithName("xapiAbout");
         return routes;
+    }
+
+    /// <summary>
+    /// C §2.8 About: the versions this LRS speaks. No authentication, and the version header is not checked, so a client
+    /// can discover what to send.
+    /// </summary>
+    private static IResult About(HttpContext context)
+    {
+        context.Response.Headers[VersionHeader] = XapiVersion.V200.Header();
+        var body = new JsonObject { ["version"] = new JsonArray(XapiVersion.V103.Header(), XapiVersion.V200.Header()), ["extensions"] = new JsonObject() };
+        return Json(context, body, attachments: false);
     }
 
     /// <summary>What every Statement request shares: CORS, authentication, the version header, then the handler.</summary>

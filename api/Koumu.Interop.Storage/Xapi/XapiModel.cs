@@ -115,6 +115,8 @@ internal static class XapiModel
             b.HasIndex(s => new { s.TenantId, s.ActivityId, s.Sequence }).HasFilter("\"activity_id\" IS NOT NULL");
             b.HasIndex(s => new { s.TenantId, s.Registration, s.Sequence }).HasFilter("\"registration\" IS NOT NULL");
             b.HasIndex(s => new { s.TenantId, s.Stored });
+            // A Statement arriving after its voiding Statement looks up whether it is voided.
+            b.HasIndex(s => new { s.TenantId, s.VoidsId }).HasFilter("\"voids_id\" IS NOT NULL");
             b.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId);
         });
         modelBuilder.Entity<XapiStatementLink>(b =>

@@ -87,7 +87,11 @@ public sealed class XapiStatementStore(RosterStore store)
         var stored = now < lastStored ? lastStored : now;
         var statements = prepare(new DateTimeOffset(stored));
 
-        var existing = await ExistingHashesAsync(connection, transaction, tenantId, statements.Select(s => s.Index.Id).Distinct().ToList(), cancellationToken).ConfigureAwait(false);
+        var batchIds = statements.Select(s => s.Index.Id).Distinct().ToList();
+        var existing = await ExistingHashesAsync(connection, transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false);
+        // Targets of voiding Statements stored earlier (or earlier in this batch): a target that arrives after its
+        // voiding Statement is stored voided, so the outcome does not depend on arrival order.
+        var voidedTargets = await VoidedTargetsAsync(connection, transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false);
         foreach (var s in statements)
             if (existing.TryGetValue(s.Index.Id, out var hash) && hash != s.ContentHash)
                 return new XapiStoreResult(XapiStoreStatus.Conflict, [], s.Index.Id, stored); // disposing rolls back
@@ -117,7 +121,7 @@ public sealed class XapiStatementStore(RosterStore store)
             Set(insert, "id", ix.Id);
             Set(insert, "statement", s.Json);
             Set(insert, "hash", s.ContentHash);
-            Set(insert, "voided", false);
+            Set(insert, "voided", ix.VoidsId is null && voidedTargets.Contains(ix.Id));
             Set(insert, "voids", ix.VoidsId);
             Set(insert, "actor", ix.ActorIfi);
             Set(insert, "verb", ix.VerbId);
@@ -136,9 +140,10 @@ public sealed class XapiStatementStore(RosterStore store)
                 }
             }
             // D §2.3.2 / C §2.1.4: a voiding Statement marks its target voided — unless the target is itself a voiding
-            // Statement (voiding Statements cannot be voided). A target not yet stored stays as it arrives.
+            // Statement (voiding Statements cannot be voided). A target not yet stored is voided when it arrives.
             if (ix.VoidsId is { } target)
             {
+                voidedTargets.Add(target);
                 Set(voidTarget, "target", target);
                 await voidTarget.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -165,6 +170,27 @@ public sealed class XapiStatementStore(RosterStore store)
             command.CommandText = sql.Append(')').ToString();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) result[reader.GetString(0)] = reader.GetString(1);
+        }
+        return result;
+    }
+
+    private static async Task<HashSet<string>> VoidedTargetsAsync(DbConnection connection, DbTransaction transaction, int tenantId,
+        IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await using var command = Command(connection, transaction, "");
+            var sql = new StringBuilder("SELECT voids_id FROM xapi_statements WHERE tenant_id = @tenant AND voids_id IN (");
+            Add(command, "tenant", tenantId);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? "" : ", ").Append("@id").Append(i);
+                Add(command, "id" + i.ToString(CultureInfo.InvariantCulture), chunk[i]);
+            }
+            command.CommandText = sql.Append(')').ToString();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) result.Add(reader.GetString(0));
         }
         return result;
     }

@@ -419,6 +419,18 @@ public abstract class StatementResourceSpecification
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
+    // ---- C §2.8 About ------------------------------------------------------------------------------------------------------
+
+    [SkippableFact]
+    public async Task About_lists_both_versions_without_authentication_or_version_header()
+    {
+        using var http = _hub.CreateHttpsClient();
+        using var about = await http.GetAsync("/xapi/about");
+        Assert.Equal(HttpStatusCode.OK, about.StatusCode);
+        Assert.Equal("""{"version":["1.0.3","2.0.0"],"extensions":{}}""", await about.Content.ReadAsStringAsync());
+        Assert.Equal("2.0.0", about.Headers.GetValues("X-Experience-API-Version").Single());
+    }
+
     // ---- C §4 authentication, tenant confinement, CORS --------------------------------------------------------------------
 
     [SkippableFact]

@@ -56,6 +56,20 @@ public sealed class StatementStoreTests
     }
 
     [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_target_arriving_after_its_voiding_statement_is_stored_voided(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var statements = new XapiStatementStore(db.Store);
+        var late = Guid.NewGuid().ToString();
+        var inBatch = Guid.NewGuid().ToString();
+        string Void(string t) => $$$"""{"actor":{"mbox":"mailto:a@example.org"},"verb":{"id":"{{{XapiStatementValidator.VoidedVerb}}}"},"object":{"objectType":"StatementRef","id":"{{{t}}}"}}""";
+        await statements.StoreAsync(db.TenantId, Prepare(Void(late)), default);
+        await statements.StoreAsync(db.TenantId, Prepare(Statement(late), Void(inBatch), Statement(inBatch)), default);
+        Assert.NotNull(await statements.GetAsync(db.TenantId, late, voided: true, default));
+        Assert.NotNull(await statements.GetAsync(db.TenantId, inBatch, voided: true, default));
+    }
+
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Filters_and_paging_visit_every_matching_statement_once_newest_first(string provider)
     {
         await using var db = await TestStore.CreateAsync(provider);

@@ -538,6 +538,9 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
 
                     b.HasIndex("TenantId", "Stored");
 
+                    b.HasIndex("TenantId", "VoidsId")
+                        .HasFilter("\"voids_id\" IS NOT NULL");
+
                     b.HasIndex("TenantId", "ActivityId", "Sequence")
                         .HasFilter("\"activity_id\" IS NOT NULL");
 

@@ -516,6 +516,9 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "Stored");
 
+                    b.HasIndex("TenantId", "VoidsId")
+                        .HasFilter("\"voids_id\" IS NOT NULL");
+
                     b.HasIndex("TenantId", "ActivityId", "Sequence")
                         .HasFilter("\"activity_id\" IS NOT NULL");
 

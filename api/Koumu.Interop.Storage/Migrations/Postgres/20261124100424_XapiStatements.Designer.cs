@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Koumu.Interop.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKoumuDbContext))]
-    [Migration("20261124095329_XapiStatements")]
+    [Migration("20261124100424_XapiStatements")]
     partial class XapiStatements
     {
         /// <inheritdoc />
@@ -540,6 +540,9 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("TenantId", "Stored");
+
+                    b.HasIndex("TenantId", "VoidsId")
+                        .HasFilter("\"voids_id\" IS NOT NULL");
 
                     b.HasIndex("TenantId", "ActivityId", "Sequence")
                         .HasFilter("\"activity_id\" IS NOT NULL");

@@ -125,6 +125,12 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                 name: "IX_xapi_statements_tenant_id_verb_id_sequence",
                 table: "xapi_statements",
                 columns: new[] { "tenant_id", "verb_id", "sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_xapi_statements_tenant_id_voids_id",
+                table: "xapi_statements",
+                columns: new[] { "tenant_id", "voids_id" },
+                filter: "\"voids_id\" IS NOT NULL");
         }
 
         /// <inheritdoc />

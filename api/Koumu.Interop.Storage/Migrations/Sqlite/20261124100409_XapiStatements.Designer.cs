@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Koumu.Interop.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKoumuDbContext))]
-    [Migration("20261124095317_XapiStatements")]
+    [Migration("20261124100409_XapiStatements")]
     partial class XapiStatements
     {
         /// <inheritdoc />
@@ -518,6 +518,9 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("TenantId", "Stored");
+
+                    b.HasIndex("TenantId", "VoidsId")
+                        .HasFilter("\"voids_id\" IS NOT NULL");
 
                     b.HasIndex("TenantId", "ActivityId", "Sequence")
                         .HasFilter("\"activity_id\" IS NOT NULL");
