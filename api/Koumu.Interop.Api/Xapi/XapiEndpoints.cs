@@ -333,12 +333,12 @@ public static class XapiEndpoints
         string text, contentType;
         if (!attachments)
         {
-            (text, contentType) = (body.ToJsonString(), "application/json; charset=utf-8");
+            (text, contentType) = (body.ToJsonString(XapiStatements.WriteOptions), "application/json; charset=utf-8");
         }
         else
         {
             var boundary = "xapi-" + Guid.NewGuid().ToString("N");
-            (text, contentType) = ($"--{boundary}\r\nContent-Type: application/json\r\n\r\n{body.ToJsonString()}\r\n--{boundary}--\r\n", $"multipart/mixed; boundary={boundary}");
+            (text, contentType) = ($"--{boundary}\r\nContent-Type: application/json\r\n\r\n{body.ToJsonString(XapiStatements.WriteOptions)}\r\n--{boundary}--\r\n", $"multipart/mixed; boundary={boundary}");
         }
         // C §1.1: HEAD answers exactly like GET, headers included, without the body.
         if (HttpMethods.IsHead(context.Request.Method))

@@ -71,6 +71,13 @@ public static class XapiStatements
     /// <summary>JSON nesting deeper than this is refused while parsing (extensions may nest; Statements themselves are shallow).</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>
+    /// How Statements are written: UTF-8 text unescaped (ひらがな stays ひらがな — the stored form is what clients sent,
+    /// a third of the size of \u escapes). Only HTML-significant escaping is relaxed; responses are application/json,
+    /// never embedded in HTML.
+    /// </summary>
+    public static readonly JsonSerializerOptions WriteOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>
@@ -133,7 +140,7 @@ public static class XapiStatements
             if (obj["objectType"]?.GetValue<string>() == "StatementRef" && obj["id"] is JsonValue refId) obj["id"] = XapiFormats.NormalizeUuid(refId.GetValue<string>());
             if (obj["objectType"]?.GetValue<string>() == "SubStatement") NormalizeContext(obj["context"] as JsonObject);
         }
-        var json = ordered.ToJsonString();
+        var json = ordered.ToJsonString(WriteOptions);
         using var document = JsonDocument.Parse(json);
         return new PreparedStatement(json, Index(document.RootElement), contentHash);
     }

@@ -75,7 +75,20 @@ public abstract class StatementResourceSpecification
         Assert.Equal(statement["stored"]!.GetValue<string>(), statement["timestamp"]!.GetValue<string>());
         Assert.Equal("test app", statement["authority"]!["name"]!.GetValue<string>());
         Assert.Equal("1.0.0", statement["version"]!.GetValue<string>());
+        Assert.Contains("\"test app\"", await get.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.NotNull(get.Content.Headers.LastModified);
+    }
+
+    [SkippableFact]
+    public async Task Japanese_text_is_returned_as_sent_not_escaped()
+    {
+        using var lrs = await _hub.LrsClientAsync(XapiHub.NewTenant());
+        var id = Guid.NewGuid().ToString();
+        using (await lrs.PutAsync($"/xapi/statements?statementId={id}", Json(Statement(extra: ",\"result\":{\"response\":\"ひらがな <b>&</b>\"}")))) { }
+        using var get = await lrs.GetAsync($"/xapi/statements?statementId={id}");
+        var text = await get.Content.ReadAsStringAsync();
+        Assert.Contains("\"response\":\"ひらがな <b>&</b>\"", text, StringComparison.Ordinal);
+        Assert.Equal("application/json", get.Content.Headers.ContentType!.MediaType);
     }
 
     [SkippableFact]
