@@ -29,6 +29,9 @@ public sealed class XapiStatementRow
     /// <summary>For a voiding Statement, the id it voids; null otherwise (a voiding Statement cannot itself be voided).</summary>
     public string? VoidsId { get; set; }
 
+    /// <summary>The Statement a StatementRef object refers to (any verb), for the StatementRef rule of filters (C §2.1.3).</summary>
+    public string? RefId { get; set; }
+
     public string? ActorIfi { get; set; }
 
     public required string VerbId { get; set; }
@@ -98,6 +101,7 @@ internal static class XapiModel
             b.Property(s => s.Stored).HasColumnName("stored");
             b.Property(s => s.Voided).HasColumnName("voided");
             b.Property(s => s.VoidsId).HasColumnName("voids_id").HasMaxLength(36);
+            b.Property(s => s.RefId).HasColumnName("ref_id").HasMaxLength(36);
             b.Property(s => s.ActorIfi).HasColumnName("actor_ifi");
             b.Property(s => s.VerbId).HasColumnName("verb_id");
             b.Property(s => s.ActivityId).HasColumnName("activity_id");
@@ -105,7 +109,7 @@ internal static class XapiModel
             if (postgres)
             {
                 // Identifiers compare byte-wise: cheaper to index, the same order as SQLite's BINARY.
-                foreach (var p in new[] { "Id", "VoidsId", "ActorIfi", "VerbId", "ActivityId", "Registration" }) b.Property(p).UseCollation("C");
+                foreach (var p in new[] { "Id", "VoidsId", "RefId", "ActorIfi", "VerbId", "ActivityId", "Registration" }) b.Property(p).UseCollation("C");
             }
             b.HasKey(s => new { s.TenantId, s.Sequence });
             b.HasIndex(s => new { s.TenantId, s.Id }).IsUnique();
@@ -117,6 +121,8 @@ internal static class XapiModel
             b.HasIndex(s => new { s.TenantId, s.Stored });
             // A Statement arriving after its voiding Statement looks up whether it is voided.
             b.HasIndex(s => new { s.TenantId, s.VoidsId }).HasFilter("\"voids_id\" IS NOT NULL");
+            // The StatementRef rule of filters walks referring Statements (few: voidings, comments on Statements).
+            b.HasIndex(s => new { s.TenantId, s.RefId }).HasFilter("\"ref_id\" IS NOT NULL");
             b.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId);
         });
         modelBuilder.Entity<XapiStatementLink>(b =>

@@ -97,9 +97,9 @@ public sealed class XapiStatementStore(RosterStore store)
                 return new XapiStoreResult(XapiStoreStatus.Conflict, [], s.Index.Id, stored); // disposing rolls back
 
         await using var insert = Command(connection, transaction,
-            "INSERT INTO xapi_statements (tenant_id, sequence, id, statement, content_hash, stored, voided, voids_id, actor_ifi, verb_id, activity_id, registration) " +
-            "VALUES (@tenant, @sequence, @id, @statement, @hash, @stored, @voided, @voids, @actor, @verb, @activity, @registration)");
-        foreach (var name in new[] { "tenant", "sequence", "id", "statement", "hash", "voided", "voids", "actor", "verb", "activity", "registration" }) Add(insert, name, DBNull.Value);
+            "INSERT INTO xapi_statements (tenant_id, sequence, id, statement, content_hash, stored, voided, voids_id, ref_id, actor_ifi, verb_id, activity_id, registration) " +
+            "VALUES (@tenant, @sequence, @id, @statement, @hash, @stored, @voided, @voids, @ref, @actor, @verb, @activity, @registration)");
+        foreach (var name in new[] { "tenant", "sequence", "id", "statement", "hash", "voided", "voids", "ref", "actor", "verb", "activity", "registration" }) Add(insert, name, DBNull.Value);
         AddInstant(insert, "stored", stored);
         await using var link = Command(connection, transaction,
             "INSERT INTO xapi_statement_links (tenant_id, kind, value, sequence) VALUES (@tenant, @kind, @value, @sequence)");
@@ -123,6 +123,7 @@ public sealed class XapiStatementStore(RosterStore store)
             Set(insert, "hash", s.ContentHash);
             Set(insert, "voided", ix.VoidsId is null && voidedTargets.Contains(ix.Id));
             Set(insert, "voids", ix.VoidsId);
+            Set(insert, "ref", ix.RefId);
             Set(insert, "actor", ix.ActorIfi);
             Set(insert, "verb", ix.VerbId);
             Set(insert, "activity", ix.ActivityId);
@@ -214,31 +215,56 @@ public sealed class XapiStatementStore(RosterStore store)
     /// A page of non-voided Statements matching <paramref name="query"/>, newest stored first unless ascending (C §2.1.3),
     /// fetching one row more than the limit to know whether there is a next page. Parameterised SQL only.
     /// </summary>
+    /// <remarks>
+    /// C §2.1.3 "Filter Conditions for StatementRefs": with any of agent, verb, activity, registration, a Statement whose
+    /// object is a StatementRef also matches when the Statement it targets matches (voided or not), recursively;
+    /// since/until/limit apply to the referring Statement itself. That is a second, separately ordered and limited branch
+    /// over the (few) referring Statements, so the direct branch keeps its index path; the two are merged by sequence.
+    /// </remarks>
     public async Task<XapiPage> QueryAsync(int tenantId, XapiStatementQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, "");
-        var sql = new StringBuilder("SELECT s.sequence, s.statement, s.stored FROM xapi_statements s WHERE s.tenant_id = @tenant AND NOT s.voided");
         Add(command, "tenant", tenantId);
-        if (query.VerbId is { } verb) { sql.Append(" AND s.verb_id = @verb"); Add(command, "verb", verb); }
-        if (query.Registration is { } registration) { sql.Append(" AND s.registration = @registration"); Add(command, "registration", registration); }
+        var filters = new StringBuilder();
+        if (query.VerbId is { } verb) { filters.Append(" AND {0}.verb_id = @verb"); Add(command, "verb", verb); }
+        if (query.Registration is { } registration) { filters.Append(" AND {0}.registration = @registration"); Add(command, "registration", registration); }
         if (query.ActivityId is { } activity)
         {
-            sql.Append(query.RelatedActivities ? Link("activity", XapiLinkKind.RelatedActivity) : " AND s.activity_id = @activity");
+            filters.Append(query.RelatedActivities ? Link("activity", XapiLinkKind.RelatedActivity) : " AND {0}.activity_id = @activity");
             Add(command, "activity", activity);
         }
         if (query.AgentIfi is { } agent)
         {
-            sql.Append(Link("agent", query.RelatedAgents ? XapiLinkKind.RelatedAgent : XapiLinkKind.Agent));
+            filters.Append(Link("agent", query.RelatedAgents ? XapiLinkKind.RelatedAgent : XapiLinkKind.Agent));
             Add(command, "agent", agent);
         }
-        if (query.Since is { } since) { sql.Append(" AND s.stored > @since"); AddInstant(command, "since", since); }
-        if (query.Until is { } until) { sql.Append(" AND s.stored <= @until"); AddInstant(command, "until", until); }
-        if (query.After is { } after) { sql.Append(query.Ascending ? " AND s.sequence > @after" : " AND s.sequence < @after"); Add(command, "after", after); }
-        sql.Append(query.Ascending ? " ORDER BY s.sequence ASC" : " ORDER BY s.sequence DESC").Append(" LIMIT @limit");
+        var window = new StringBuilder(" AND NOT s.voided");
+        if (query.Since is { } since) { window.Append(" AND s.stored > @since"); AddInstant(command, "since", since); }
+        if (query.Until is { } until) { window.Append(" AND s.stored <= @until"); AddInstant(command, "until", until); }
+        if (query.After is { } after) { window.Append(query.Ascending ? " AND s.sequence > @after" : " AND s.sequence < @after"); Add(command, "after", after); }
+        var order = query.Ascending ? " ORDER BY sequence ASC" : " ORDER BY sequence DESC";
         Add(command, "limit", query.Limit + 1);
-        command.CommandText = sql.ToString();
+
+        var direct = "SELECT s.sequence, s.statement, s.stored FROM xapi_statements s WHERE s.tenant_id = @tenant" + string.Format(CultureInfo.InvariantCulture, filters.ToString(), "s") + window;
+        if (filters.Length == 0)
+        {
+            command.CommandText = direct + order.Replace("sequence", "s.sequence", StringComparison.Ordinal) + " LIMIT @limit";
+        }
+        else
+        {
+            var targetFilters = string.Format(CultureInfo.InvariantCulture, filters.ToString(), "t");
+            command.CommandText =
+                "WITH RECURSIVE refs(id) AS (" +
+                "SELECT r.id FROM xapi_statements r JOIN xapi_statements t ON t.tenant_id = r.tenant_id AND t.id = r.ref_id " +
+                "WHERE r.tenant_id = @tenant AND r.ref_id IS NOT NULL" + targetFilters +
+                " UNION SELECT r.id FROM xapi_statements r JOIN refs ON r.ref_id = refs.id WHERE r.tenant_id = @tenant) " +
+                "SELECT sequence, statement, stored FROM (" +
+                "SELECT * FROM (" + direct + order.Replace("sequence", "s.sequence", StringComparison.Ordinal) + " LIMIT @limit) d UNION " +
+                "SELECT * FROM (SELECT s.sequence, s.statement, s.stored FROM xapi_statements s JOIN refs ON s.id = refs.id WHERE s.tenant_id = @tenant" + window +
+                order.Replace("sequence", "s.sequence", StringComparison.Ordinal) + " LIMIT @limit) r) m" + order + " LIMIT @limit";
+        }
         var rows = new List<XapiStoredStatement>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(Read(reader));
@@ -247,7 +273,7 @@ public sealed class XapiStatementStore(RosterStore store)
         return new XapiPage(rows, more);
 
         static string Link(string parameter, string kind) =>
-            $" AND EXISTS (SELECT 1 FROM xapi_statement_links l WHERE l.tenant_id = s.tenant_id AND l.kind = '{kind}' AND l.value = @{parameter} AND l.sequence = s.sequence)";
+            $" AND EXISTS (SELECT 1 FROM xapi_statement_links l WHERE l.tenant_id = {{0}}.tenant_id AND l.kind = '{kind}' AND l.value = @{parameter} AND l.sequence = {{0}}.sequence)";
     }
 
     /// <summary>

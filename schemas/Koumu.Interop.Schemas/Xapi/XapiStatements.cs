@@ -23,6 +23,9 @@ public sealed record XapiStatementIndex
     /// <summary>The target of a voiding Statement (verb voided, object StatementRef).</summary>
     public string? VoidsId { get; init; }
 
+    /// <summary>The Statement the object refers to (object StatementRef, any verb): C §2.1.3 filters follow it.</summary>
+    public string? RefId { get; init; }
+
     /// <summary>IFIs matching the <c>agent</c> filter: actor or object, and members of a Group in either place.</summary>
     public required IReadOnlyCollection<string> Agents { get; init; }
 
@@ -225,6 +228,7 @@ public static class XapiStatements
             ActivityId = objectType == "Activity" ? obj.GetProperty("id").GetString() : null,
             Registration = registration,
             VoidsId = verbId == XapiStatementValidator.VoidedVerb && objectType == "StatementRef" ? obj.GetProperty("id").GetString() : null,
+            RefId = objectType == "StatementRef" ? obj.GetProperty("id").GetString() : null,
             Agents = agents,
             RelatedAgents = related,
             RelatedActivities = activities,

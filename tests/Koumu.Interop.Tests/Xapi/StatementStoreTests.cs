@@ -108,6 +108,41 @@ public sealed class StatementStoreTests
     }
 
     [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Filters_also_match_statements_targeting_a_matching_statement_recursively(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var statements = new XapiStatementStore(db.Store);
+        string Ref(string id, string target, string verb = "http://x.org/comment") =>
+            $$$"""{"id":"{{{id}}}","actor":{"mbox":"mailto:c@example.org"},"verb":{"id":"{{{verb}}}"},"object":{"objectType":"StatementRef","id":"{{{target}}}"}}""";
+        string[] ids = [.. Enumerable.Range(0, 7).Select(_ => Guid.NewGuid().ToString())];
+        var (a, b, c, d, v, other, otherRef) = (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6]);
+        await statements.StoreAsync(db.TenantId, Prepare(
+            Statement(a, verb: "http://x.org/passed"),
+            Ref(b, a),
+            Ref(c, b),
+            Statement(d, verb: "http://x.org/passed"),
+            Ref(v, d, XapiStatementValidator.VoidedVerb),
+            Statement(other, verb: "http://x.org/failed"),
+            Ref(otherRef, other)), default);
+
+        var page = await statements.QueryAsync(db.TenantId, new XapiStatementQuery { Limit = 100, VerbId = "http://x.org/passed", Ascending = true }, default);
+        var found = page.Statements.Select(s => JsonNode.Parse(s.Json)!["id"]!.GetValue<string>()).ToList();
+        // d is voided (not returned itself), but v targets it and d matches.
+        Assert.Equal([a, b, c, v], found);
+
+        var paged = new List<string>();
+        long? after = null;
+        do
+        {
+            var p = await statements.QueryAsync(db.TenantId, new XapiStatementQuery { Limit = 1, VerbId = "http://x.org/passed", After = after }, default);
+            paged.AddRange(p.Statements.Select(s => JsonNode.Parse(s.Json)!["id"]!.GetValue<string>()));
+            after = p.HasMore ? p.Statements[^1].Sequence : null;
+        }
+        while (after is not null);
+        Assert.Equal([v, c, b, a], paged);
+    }
+
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Tenants_do_not_see_each_others_statements(string provider)
     {
         await using var db = await TestStore.CreateAsync(provider);

@@ -500,6 +500,12 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnName("id")
                         .UseCollation("C");
 
+                    b.Property<string>("RefId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("ref_id")
+                        .UseCollation("C");
+
                     b.Property<string>("Registration")
                         .HasMaxLength(36)
                         .HasColumnType("character varying(36)")
@@ -535,6 +541,9 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
 
                     b.HasIndex("TenantId", "Id")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "RefId")
+                        .HasFilter("\"ref_id\" IS NOT NULL");
 
                     b.HasIndex("TenantId", "Stored");
 

@@ -481,6 +481,11 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<string>("RefId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ref_id");
+
                     b.Property<string>("Registration")
                         .HasMaxLength(36)
                         .HasColumnType("TEXT")
@@ -513,6 +518,9 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "Id")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "RefId")
+                        .HasFilter("\"ref_id\" IS NOT NULL");
 
                     b.HasIndex("TenantId", "Stored");
 

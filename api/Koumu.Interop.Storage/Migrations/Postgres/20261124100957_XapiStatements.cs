@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Koumu.Interop.Storage.Migrations.Sqlite
+namespace Koumu.Interop.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class XapiStatements : Migration
@@ -15,13 +15,13 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                 name: "xapi_credentials",
                 columns: table => new
                 {
-                    key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
-                    display_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    secret_hash = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    can_read = table.Column<bool>(type: "INTEGER", nullable: false),
-                    can_write = table.Column<bool>(type: "INTEGER", nullable: false),
-                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    tenant_id = table.Column<int>(type: "integer", nullable: false),
+                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    secret_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    can_read = table.Column<bool>(type: "boolean", nullable: false),
+                    can_write = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -38,18 +38,19 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                 name: "xapi_statements",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
-                    sequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    id = table.Column<string>(type: "TEXT", maxLength: 36, nullable: true),
-                    statement = table.Column<string>(type: "TEXT", nullable: false),
-                    content_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    stored = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    voided = table.Column<bool>(type: "INTEGER", nullable: false),
-                    voids_id = table.Column<string>(type: "TEXT", maxLength: 36, nullable: true),
-                    actor_ifi = table.Column<string>(type: "TEXT", nullable: true),
-                    verb_id = table.Column<string>(type: "TEXT", nullable: false),
-                    activity_id = table.Column<string>(type: "TEXT", nullable: true),
-                    registration = table.Column<string>(type: "TEXT", maxLength: 36, nullable: true)
+                    tenant_id = table.Column<int>(type: "integer", nullable: false),
+                    sequence = table.Column<long>(type: "bigint", nullable: false),
+                    id = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true, collation: "C"),
+                    statement = table.Column<string>(type: "text", nullable: false),
+                    content_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    stored = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    voided = table.Column<bool>(type: "boolean", nullable: false),
+                    voids_id = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true, collation: "C"),
+                    ref_id = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true, collation: "C"),
+                    actor_ifi = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    verb_id = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    activity_id = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    registration = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: true, collation: "C")
                 },
                 constraints: table =>
                 {
@@ -66,10 +67,10 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                 name: "xapi_statement_links",
                 columns: table => new
                 {
-                    tenant_id = table.Column<int>(type: "INTEGER", nullable: false),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    value = table.Column<string>(type: "TEXT", nullable: false),
-                    sequence = table.Column<long>(type: "INTEGER", nullable: false)
+                    tenant_id = table.Column<int>(type: "integer", nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false, collation: "C"),
+                    value = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    sequence = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -109,6 +110,12 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                 table: "xapi_statements",
                 columns: new[] { "tenant_id", "id" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_xapi_statements_tenant_id_ref_id",
+                table: "xapi_statements",
+                columns: new[] { "tenant_id", "ref_id" },
+                filter: "\"ref_id\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_xapi_statements_tenant_id_registration_sequence",
