@@ -364,6 +364,45 @@ public abstract class StatementResourceSpecification
     }
 
     [SkippableFact]
+    public async Task Concurrent_batches_are_all_stored_once_and_paged_without_gaps()
+    {
+        using var lrs = await _hub.LrsClientAsync(XapiHub.NewTenant());
+        var posts = Enumerable.Range(0, 8).Select(async i =>
+        {
+            using var response = await lrs.PostAsync("/xapi/statements", Json("[" + string.Join(",", Enumerable.Range(0, 10).Select(j => Statement(actor: $"p{i}-{j}"))) + "]"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await BodyAsync(response)).AsArray().Select(n => n!.GetValue<string>()).ToList();
+        });
+        var ids = (await Task.WhenAll(posts)).SelectMany(x => x).ToHashSet();
+        var seen = new List<string>();
+        var url = "/xapi/statements?limit=7";
+        while (url.Length > 0)
+        {
+            using var response = await lrs.GetAsync(url);
+            var body = await BodyAsync(response);
+            seen.AddRange(body["statements"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
+            url = body["more"]!.GetValue<string>();
+        }
+        Assert.Equal(80, seen.Count);
+        Assert.True(ids.SetEquals(seen));
+    }
+
+    [SkippableFact]
+    public async Task A_more_link_of_another_tenant_is_refused()
+    {
+        using var a = await _hub.LrsClientAsync(XapiHub.NewTenant());
+        using var b = await _hub.LrsClientAsync(XapiHub.NewTenant());
+        using (await a.PostAsync("/xapi/statements", Json($"[{Statement()},{Statement()}]"))) { }
+        using var first = await a.GetAsync("/xapi/statements?limit=1");
+        var more = (await BodyAsync(first))["more"]!.GetValue<string>();
+        Assert.StartsWith("/xapi/statements?more=", more, StringComparison.Ordinal);
+        using var foreign = await b.GetAsync(more);
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+        using var tampered = await a.GetAsync(more[..^3] + (more[^3] == 'A' ? "B" : "A") + more[^2..]);
+        Assert.Equal(HttpStatusCode.BadRequest, tampered.StatusCode);
+    }
+
+    [SkippableFact]
     public async Task Empty_result_is_an_empty_statement_result()
     {
         using var lrs = await _hub.LrsClientAsync(XapiHub.NewTenant());
