@@ -26,6 +26,8 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    public DbSet<PublisherProgress> PublisherProgress => Set<PublisherProgress>();
+
     public abstract DatabaseProvider Provider { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -13,9 +13,11 @@ using Koumu.Interop.Storage;
 //   dotnet run -c Release --project bench/Koumu.Interop.Bench -- generate --pupils 360 --out ./demo   (or ./demo.zip)
 // Issue #3 acceptance: the OneRoster REST read side at 1,000,000 pupils (docs/benchmarks.md, "REST").
 //   dotnet run -c Release --project bench/Koumu.Interop.Bench -- rest --pg "<connection string>"
+// Issue #4: write-to-webhook-received latency at 500 changes/s and the maximum sustained delivery rate (docs/benchmarks.md, "Change delivery").
+//   dotnet run -c Release --project bench/Koumu.Interop.Bench -- webhooks --pg "<connection string>"
 
 var arguments = Arguments.Parse(args);
-if (arguments is null || arguments.Command is not ("import" or "generate" or "rest"))
+if (arguments is null || arguments.Command is not ("import" or "generate" or "rest" or "webhooks"))
 {
     Console.Error.WriteLine("""
         usage: bench import   --pupils N (--pg "<conn>" | --sqlite <file>) [--seed S] [--boards B] [--profile jp-1.2.1]
@@ -23,10 +25,12 @@ if (arguments is null || arguments.Command is not ("import" or "generate" or "re
                bench generate --pupils N --out <folder | file.zip> [--seed S] [--boards B]
                bench rest     --pg "<conn>" [--pupils N] [--seed S] [--workers 16] [--warmup 5] [--duration 20] [--deep 900000]
                               [--cases first,deep,filter,students,ceiling,offset]
+               bench webhooks --pg "<conn>" [--rate 500] [--duration 20] [--burst 20000] [--processes 1] [--keep]
         """);
     return 2;
 }
 if (arguments.Command == "rest") return await RestBench.RunAsync(arguments);
+if (arguments.Command == "webhooks") return await WebhookBench.RunAsync(arguments);
 
 var options = DemoOptions.Demo with
 {

@@ -35,6 +35,7 @@ public static class ChangeEndpoints
         services.AddSingleton<ChangeSignal>();
         services.AddHostedService<ChangeListener>();
         services.AddKoumuWebhooks(configuration);
+        services.AddKoumuNats(configuration);
         return services;
     }
 

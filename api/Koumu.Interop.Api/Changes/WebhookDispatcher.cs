@@ -251,31 +251,13 @@ public sealed partial class WebhookDispatcher(
     public static string MessageId(Guid subscriptionId, long version) =>
         "msg_" + subscriptionId.ToString("N") + "_" + version.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A thin CloudEvents 1.0 JSON event (cloudevents spec.md, json-format.md): the change, not the record.</summary>
-    private async Task<byte[]> BodyAsync(ClaimedDelivery delivery, string messageId, CancellationToken cancellationToken)
-    {
-        var tenant = await TenantCodeAsync(delivery.TenantId, cancellationToken);
-        using var buffer = new MemoryStream();
-        await using (var writer = new Utf8JsonWriter(buffer))
+    /// <summary>The delivery's thin CloudEvents body (<see cref="ChangeEvents.CloudEvent"/>), shared with the NATS publisher.</summary>
+    private async Task<byte[]> BodyAsync(ClaimedDelivery delivery, string messageId, CancellationToken cancellationToken) =>
+        ChangeEvents.CloudEvent(new ChangeEntry
         {
-            writer.WriteStartObject();
-            writer.WriteString("specversion", "1.0");
-            writer.WriteString("id", messageId);
-            writer.WriteString("source", options.BaseUrl + "/koumu/tenants/" + Uri.EscapeDataString(tenant));
-            writer.WriteString("type", "jp.koumu.oneroster." + delivery.Resource + "." + delivery.Operation);
-            writer.WriteString("time", delivery.ChangedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            writer.WriteString("subject", delivery.Resource + "/" + delivery.SourcedId);
-            writer.WriteString("datacontenttype", "application/json");
-            writer.WritePropertyName("data");
-            ChangeEndpoints.WriteChange(writer, new ChangeEntry
-            {
-                TenantId = delivery.TenantId, Version = delivery.Version, Resource = delivery.Resource, SourcedId = delivery.SourcedId,
-                Operation = delivery.Operation, ChangedAt = delivery.ChangedAt,
-            }, options.BaseUrl);
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+            TenantId = delivery.TenantId, Version = delivery.Version, Resource = delivery.Resource, SourcedId = delivery.SourcedId,
+            Operation = delivery.Operation, ChangedAt = delivery.ChangedAt,
+        }, await TenantCodeAsync(delivery.TenantId, cancellationToken), messageId, options.BaseUrl);
 
     private async Task<string> TenantCodeAsync(int tenantId, CancellationToken cancellationToken)
     {

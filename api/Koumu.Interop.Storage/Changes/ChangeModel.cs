@@ -114,6 +114,29 @@ public sealed class WebhookDelivery
     public DateTime? DeliveredAt { get; set; }
 }
 
+/// <summary>
+/// How far a publisher (the NATS JetStream publisher, issue #4 §5) has published one tenant's changes, and who holds the
+/// tenant right now. The row is the unit of work: a process claims it with a lease (the same claim as the webhook
+/// delivery queue, <see cref="Lease"/>), publishes the changes after <see cref="PublishedVersion"/> in version order, and
+/// moves the version only after the broker acknowledged them — at-least-once across restarts and processes.
+/// </summary>
+public sealed class PublisherProgress
+{
+    /// <summary>Which publisher and destination, e.g. <c>nats:KOUMU_CHANGES</c> (a new stream starts from the beginning).</summary>
+    public required string Publisher { get; set; }
+
+    public int TenantId { get; set; }
+
+    /// <summary>The last tenant change version the broker acknowledged.</summary>
+    public long PublishedVersion { get; set; }
+
+    /// <summary>The holder's lease ends here; a due row (lease in the past) may be claimed.</summary>
+    public DateTime LeaseUntil { get; set; }
+
+    /// <summary>A token of the current claim: only its holder may move <see cref="PublishedVersion"/> (fencing a holder whose lease ran out).</summary>
+    public Guid? LeaseOwner { get; set; }
+}
+
 /// <summary>EF Core mapping of the change tables (called from <see cref="KoumuDbContext"/>).</summary>
 internal static class ChangeModel
 {
@@ -182,6 +205,17 @@ internal static class ChangeModel
             // The dispatcher's claim: due pending deliveries, oldest first.
             b.HasIndex(d => new { d.Status, d.NextAttemptAt });
             b.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<PublisherProgress>(b =>
+        {
+            b.ToTable("publisher_progress");
+            b.Property(p => p.Publisher).HasColumnName("publisher").HasMaxLength(128);
+            b.Property(p => p.TenantId).HasColumnName("tenant_id");
+            b.Property(p => p.PublishedVersion).HasColumnName("published_version");
+            b.Property(p => p.LeaseUntil).HasColumnName("lease_until");
+            b.Property(p => p.LeaseOwner).HasColumnName("lease_owner");
+            b.HasKey(p => new { p.Publisher, p.TenantId });
+            b.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -78,11 +78,9 @@ public sealed class WebhookStore(RosterStore store)
     {
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var postgres = connection is NpgsqlConnection;
-        await using var command = Command(connection, null,
-            "UPDATE webhook_deliveries SET next_attempt_at = @leased WHERE id IN (" +
-            $"SELECT d.id FROM webhook_deliveries d WHERE d.status = '{WebhookDeliveryStatus.Pending}' AND d.next_attempt_at <= @now " +
-            "ORDER BY d.next_attempt_at, d.id LIMIT @count" + (postgres ? " FOR UPDATE SKIP LOCKED" : "") + ") " +
-            "RETURNING id, subscription_id, tenant_id, version, resource, sourced_id, operation, changed_at, attempts");
+        await using var command = Command(connection, null, Lease.ClaimSql(postgres, "webhook_deliveries", "next_attempt_at = @leased", "id",
+            $"SELECT d.id FROM webhook_deliveries d WHERE d.status = '{WebhookDeliveryStatus.Pending}' AND d.next_attempt_at <= @now ORDER BY d.next_attempt_at, d.id",
+            "d", "id, subscription_id, tenant_id, version, resource, sourced_id, operation, changed_at, attempts"));
         var now = DateTime.UtcNow;
         ChangeLog.AddInstant(command, "now", now);
         ChangeLog.AddInstant(command, "leased", now + lease);

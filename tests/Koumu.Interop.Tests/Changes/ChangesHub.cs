@@ -69,29 +69,7 @@ public class ChangesHub : RosteringHub
 /// <summary>The same hub on PostgreSQL.</summary>
 public sealed class PostgresChangesHub : ChangesHub
 {
-    private string? _connection;
-
-    public override async Task InitializeAsync()
-    {
-        try
-        {
-            await using var store = await TestStore.CreateIsolatedPostgresAsync();
-            _connection = store.Store.Options.ConnectionString;
-        }
-        catch (SkipException e)
-        {
-            Unavailable = e.Message;
-            return;
-        }
-        await base.InitializeAsync();
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Koumu:Database:Provider", "postgres");
-        builder.UseSetting("Koumu:Database:ConnectionString", _connection ?? throw new InvalidOperationException("PostgreSQL database not created"));
-    }
+    protected override bool OnPostgres => true;
 }
 
 /// <summary>A webhook receiver on 127.0.0.1: records every request and answers with <see cref="Respond"/>'s status.</summary>

@@ -121,7 +121,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     }
 
     /// <summary>Starts the hub as its own process on the folder and database, and waits until it serves.</summary>
-    internal static async Task<Process> StartHubAsync(string folder, StorageOptions storage)
+    internal static async Task<Process> StartHubAsync(string folder, StorageOptions storage, params string[] settings)
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -151,7 +151,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             "--Koumu:Webhooks:RetryBaseMilliseconds=100",
             "--Koumu:Webhooks:MaxAttempts=20",
             "--Logging:LogLevel:Default=Warning",
-        })
+        }.Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }

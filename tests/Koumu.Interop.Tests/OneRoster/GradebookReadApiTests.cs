@@ -56,29 +56,7 @@ public sealed class AssessmentMappingTests
 /// <summary>The same gradebook hub on a PostgreSQL database of its own.</summary>
 public sealed class PostgresGradebookHub : GradebookHub
 {
-    private string? _connection;
-
-    public override async Task InitializeAsync()
-    {
-        try
-        {
-            await using var store = await TestStore.CreateIsolatedPostgresAsync();
-            _connection = store.Store.Options.ConnectionString;
-        }
-        catch (SkipException e)
-        {
-            Unavailable = e.Message;
-            return;
-        }
-        await base.InitializeAsync();
-    }
-
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Koumu:Database:Provider", "postgres");
-        builder.UseSetting("Koumu:Database:ConnectionString", _connection ?? throw new InvalidOperationException("PostgreSQL database not created"));
-    }
+    protected override bool OnPostgres => true;
 }
 
 /// <summary>The Gradebook read service on the embedded SQLite store.</summary>

@@ -76,7 +76,43 @@ public class RosteringHub : KoumuApiFactory, IAsyncLifetime
 
     public static readonly string[] ClassResourceRows = ["cr-1,,,,class-1,res-1", "cr-2,,,教材,class-1,res-2"];
 
+    /// <summary>
+    /// Whether this hub runs on a PostgreSQL database of its own, created for the fixture, instead of the SQLite file:
+    /// the <c>Postgres*Hub</c> fixtures set it, so every specification runs on both databases with one switch.
+    /// </summary>
+    protected virtual bool OnPostgres => false;
+
+    private string? _postgres;
+
+    /// <summary>Creates the PostgreSQL database first when <see cref="OnPostgres"/> (unreachable: skipped locally, failed under CI), then seeds.</summary>
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        if (OnPostgres)
+        {
+            try
+            {
+                await using var store = await TestStore.CreateIsolatedPostgresAsync();
+                _postgres = store.Store.Options.ConnectionString;
+            }
+            catch (SkipException e)
+            {
+                Unavailable = e.Message;
+                return;
+            }
+        }
+        await InitializeAsync();
+    }
+
+    /// <summary>Seeds the hub (the host starts on first use): the two-school roster here; subclasses add their own data.</summary>
     public virtual async Task InitializeAsync() => await ImportAsync(Tenant, Package());
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (!OnPostgres) return;
+        builder.UseSetting("Koumu:Database:Provider", "postgres");
+        builder.UseSetting("Koumu:Database:ConnectionString", _postgres ?? throw new InvalidOperationException("PostgreSQL database not created"));
+    }
 
     /// <summary>Stores a package in a tenant through RosterStore (the same path as the import API), failing the test if it is rejected.</summary>
     public async Task ImportAsync(string tenant, PackageBuilder package)
@@ -118,27 +154,16 @@ public class RosteringHub : KoumuApiFactory, IAsyncLifetime
 /// <summary>The same hub on a PostgreSQL database of its own.</summary>
 public sealed class PostgresRosteringHub : RosteringHub
 {
-    private string? _connection;
+    protected override bool OnPostgres => true;
+}
 
-    public override async Task InitializeAsync()
+/// <summary>The Postgres* fixtures really run the hub on PostgreSQL (a switch that silently fell back to SQLite would halve coverage unnoticed).</summary>
+public sealed class PostgresHubFixtureTests(PostgresRosteringHub hub) : IClassFixture<PostgresRosteringHub>
+{
+    [SkippableFact]
+    public void The_postgres_fixture_hub_stores_on_postgresql()
     {
-        try
-        {
-            await using var store = await TestStore.CreateIsolatedPostgresAsync();
-            _connection = store.Store.Options.ConnectionString;
-        }
-        catch (SkipException e)
-        {
-            Unavailable = e.Message;
-            return;
-        }
-        await base.InitializeAsync();
-    }
-
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Koumu:Database:Provider", "postgres");
-        builder.UseSetting("Koumu:Database:ConnectionString", _connection ?? throw new InvalidOperationException("PostgreSQL database not created"));
+        Skip.If(hub.Unavailable is not null, hub.Unavailable);
+        Assert.Equal(DatabaseProvider.Postgres, hub.Services.GetRequiredService<RosterStore>().Options.Provider);
     }
 }

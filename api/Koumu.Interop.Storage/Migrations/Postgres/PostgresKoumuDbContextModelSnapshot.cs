@@ -62,6 +62,36 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                     b.ToTable("changes", (string)null);
                 });
 
+            modelBuilder.Entity("Koumu.Interop.Storage.Changes.PublisherProgress", b =>
+                {
+                    b.Property<string>("Publisher")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("publisher");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid?>("LeaseOwner")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTime>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("PublishedVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("published_version");
+
+                    b.HasKey("Publisher", "TenantId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("publisher_progress", (string)null);
+                });
+
             modelBuilder.Entity("Koumu.Interop.Storage.Changes.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -2011,6 +2041,15 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasFilter("\"primary_org_sourced_id\" IS NOT NULL");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Changes.PublisherProgress", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Changes.WebhookDelivery", b =>

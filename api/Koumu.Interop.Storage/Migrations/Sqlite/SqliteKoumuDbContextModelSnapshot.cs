@@ -55,6 +55,36 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                     b.ToTable("changes", (string)null);
                 });
 
+            modelBuilder.Entity("Koumu.Interop.Storage.Changes.PublisherProgress", b =>
+                {
+                    b.Property<string>("Publisher")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("publisher");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid?>("LeaseOwner")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTime>("LeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("PublishedVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("published_version");
+
+                    b.HasKey("Publisher", "TenantId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("publisher_progress", (string)null);
+                });
+
             modelBuilder.Entity("Koumu.Interop.Storage.Changes.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1918,6 +1948,15 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .HasFilter("\"primary_org_sourced_id\" IS NOT NULL");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Changes.PublisherProgress", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Changes.WebhookDelivery", b =>
