@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Koumu.Interop.Schemas.Xapi;
+using Koumu.Interop.Storage.Changes;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -105,12 +106,16 @@ public sealed class XapiStatementStore(RosterStore store)
             "INSERT INTO xapi_statement_links (tenant_id, kind, value, sequence) VALUES (@tenant, @kind, @value, @sequence)");
         foreach (var name in new[] { "tenant", "kind", "value", "sequence" }) Add(link, name, DBNull.Value);
         await using var voidTarget = Command(connection, transaction,
-            "UPDATE xapi_statements SET voided = @true WHERE tenant_id = @tenant AND id = @target AND voids_id IS NULL");
+            "UPDATE xapi_statements SET voided = @true WHERE tenant_id = @tenant AND id = @target AND voids_id IS NULL AND voided = @false");
         Add(voidTarget, "true", true);
+        Add(voidTarget, "false", false);
         Add(voidTarget, "tenant", tenantId);
         Add(voidTarget, "target", DBNull.Value);
 
         var written = new HashSet<string>(StringComparer.Ordinal);
+        // The change-feed outbox (docs/decisions/0006-change-feed.md): one change per stored Statement, one "delete" per
+        // Statement this batch voids (voiding is the LRS's deletion, D §2.3.2), recorded in this transaction.
+        var changes = new List<(string Resource, string SourcedId, string Operation)>();
         foreach (var s in statements)
         {
             if (existing.ContainsKey(s.Index.Id) || !written.Add(s.Index.Id)) continue;
@@ -121,7 +126,8 @@ public sealed class XapiStatementStore(RosterStore store)
             Set(insert, "id", ix.Id);
             Set(insert, "statement", s.Json);
             Set(insert, "hash", s.ContentHash);
-            Set(insert, "voided", ix.VoidsId is null && voidedTargets.Contains(ix.Id));
+            var arrivesVoided = ix.VoidsId is null && voidedTargets.Contains(ix.Id);
+            Set(insert, "voided", arrivesVoided);
             Set(insert, "voids", ix.VoidsId);
             Set(insert, "ref", ix.RefId);
             Set(insert, "actor", ix.ActorIfi);
@@ -129,6 +135,8 @@ public sealed class XapiStatementStore(RosterStore store)
             Set(insert, "activity", ix.ActivityId);
             Set(insert, "registration", ix.Registration);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // A Statement stored already voided cannot be fetched by statementId: to a feed reader it is deleted.
+            changes.Add((ChangeFeed.Statements, ix.Id, arrivesVoided ? ChangeOperation.Delete : ChangeOperation.Upsert));
             Set(link, "tenant", tenantId);
             Set(link, "sequence", sequence);
             foreach (var (kind, values) in new[] { (XapiLinkKind.Agent, ix.Agents), (XapiLinkKind.RelatedAgent, ix.RelatedAgents), (XapiLinkKind.RelatedActivity, ix.RelatedActivities) })
@@ -146,9 +154,11 @@ public sealed class XapiStatementStore(RosterStore store)
             {
                 voidedTargets.Add(target);
                 Set(voidTarget, "target", target);
-                await voidTarget.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (await voidTarget.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
+                    changes.Add((ChangeFeed.Statements, target, ChangeOperation.Delete));
             }
         }
+        await ChangeLog.RecordRowsAsync(connection, transaction, tenantId, changes, stored, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new XapiStoreResult(XapiStoreStatus.Stored, [.. statements.Select(s => s.Index.Id)], null, stored);
     }
