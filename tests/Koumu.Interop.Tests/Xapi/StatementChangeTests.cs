@@ -124,7 +124,10 @@ public sealed class StatementChangeTests
         var imports = Task.Run(async () =>
         {
             for (var i = 0; i < 3; i++)
-                Assert.True((await db.ImportAsync(new PackageBuilder().File("orgs", "delta", OrgsHeader, OutboxTests.Delta(OrgRows[0].Replace("Board", "Board" + i, StringComparison.Ordinal)))).Committed);
+            {
+                var row = OutboxTests.Delta(OrgRows[0].Replace("Board", "Board" + i, StringComparison.Ordinal));
+                Assert.True((await db.ImportAsync(new PackageBuilder().File("orgs", "delta", OrgsHeader, row))).Committed);
+            }
         });
         var batches = Task.Run(async () =>
         {
