@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Koumu.Interop.Api.Auth;
 using Koumu.Interop.Tests.OneRoster;
@@ -142,22 +141,6 @@ public abstract class ChangeFeedApiSpecification
         Assert.Empty(Ids(all, "classResources"));
     }
 
-    /// <summary>Stores xAPI Statements in the hub's tenant through the LRS (a Basic credential made by the admin API).</summary>
-    private async Task PostStatementsAsync(params string[] statements)
-    {
-        using var admin = await hub.AdminAsync(ChangesHub.Tenant);
-        using var created = await admin.PostAsJsonAsync("/koumu/admin/v1/xapi-credentials", new { tenant = ChangesHub.Tenant, displayName = "feed test", read = false, write = true });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var credential = await created.Content.ReadFromJsonAsync<JsonElement>();
-        using var lrs = hub.CreateHttpsClient();
-        lrs.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
-            System.Text.Encoding.UTF8.GetBytes(credential.GetProperty("key").GetString() + ":" + credential.GetProperty("secret").GetString())));
-        lrs.DefaultRequestHeaders.Add("X-Experience-API-Version", "1.0.3");
-        using var body = new StringContent("[" + string.Join(",", statements) + "]", System.Text.Encoding.UTF8, "application/json");
-        using var response = await lrs.PostAsync("/xapi/statements", body);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-    }
-
     [SkippableFact]
     public async Task Statement_changes_are_served_to_a_tenant_wide_client_with_an_lrs_href_and_never_to_a_confined_one()
     {
@@ -168,7 +151,7 @@ public abstract class ChangeFeedApiSpecification
         var voiding = Guid.NewGuid().ToString();
         static string Statement(string id, string verb, string obj) =>
             $$$"""{"id":"{{{id}}}","actor":{"mbox":"mailto:pupil@example.org"},"verb":{"id":"{{{verb}}}"},"object":{{{obj}}}}""";
-        await PostStatementsAsync(
+        await hub.PostStatementsAsync(
             Statement(stored, "http://adlnet.gov/expapi/verbs/completed", """{"id":"http://example.org/lesson/1"}"""),
             Statement(voided, "http://adlnet.gov/expapi/verbs/completed", """{"id":"http://example.org/lesson/2"}"""),
             Statement(voiding, "http://adlnet.gov/expapi/verbs/voided", $$"""{"objectType":"StatementRef","id":"{{voided}}"}"""));
