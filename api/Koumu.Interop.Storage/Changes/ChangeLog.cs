@@ -148,17 +148,20 @@ internal static class ChangeLog
 
     /// <summary>
     /// The tenant's change counter, read for update. Two writers number changes from it under different locks (imports:
-    /// advisory lock 7301; xAPI batches: 7401), so on PostgreSQL the row lock (<c>FOR UPDATE</c>) is what serialises them:
-    /// the second waits until the first commits and then reads its counter, so versions increase in commit order and a
-    /// feed reader that passed version n never misses a later-committed smaller one. SQLite has a single writer (the
-    /// transaction began IMMEDIATE) and no FOR UPDATE.
+    /// advisory lock 7301; xAPI batches: 7401), so on PostgreSQL the row lock is what serialises them: the second waits
+    /// until the first commits and then reads its counter, so versions increase in commit order and a feed reader that
+    /// passed version n never misses a later-committed smaller one. <c>FOR NO KEY UPDATE</c>, not <c>FOR UPDATE</c>:
+    /// both writers already hold <c>FOR KEY SHARE</c> on the tenant row (the foreign-key checks of the rows they wrote),
+    /// and upgrading both to <c>FOR UPDATE</c> deadlocks (seen in testing); NO KEY UPDATE conflicts only with itself and
+    /// stronger locks — the same lock the counter's UPDATE takes anyway. SQLite has a single writer (the transaction
+    /// began IMMEDIATE) and no row locks.
     /// </summary>
     private static async Task<long> LockedChangeVersionAsync(DbConnection connection, DbTransaction transaction, int tenantId, CancellationToken cancellationToken)
     {
         await using var read = connection.CreateCommand();
         read.Transaction = transaction;
         read.CommandText = connection is NpgsqlConnection
-            ? "SELECT change_version FROM tenants WHERE id = @tenant FOR UPDATE"
+            ? "SELECT change_version FROM tenants WHERE id = @tenant FOR NO KEY UPDATE"
             : "SELECT change_version FROM tenants WHERE id = @tenant";
         Add(read, "tenant", tenantId);
         var value = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
