@@ -1,5 +1,6 @@
 using Koumu.Interop.Schemas.Csv;
 using Koumu.Interop.Storage.Changes;
+using Koumu.Interop.Storage.Xapi;
 using Microsoft.EntityFrameworkCore;
 
 namespace Koumu.Interop.Storage;
@@ -94,6 +95,9 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
 
         // The change feed's outbox and the webhook delivery queue (issue #4).
         ChangeModel.Configure(modelBuilder, Provider);
+
+        // The xAPI LRS's statements, their filter links and Basic credentials (issue #5).
+        XapiModel.Configure(modelBuilder, Provider);
 
         // OpenIddict's applications, authorizations, scopes and tokens live in the same database.
         modelBuilder.UseOpenIddict();

@@ -12,7 +12,8 @@ namespace Koumu.Interop.Api.Changes;
 /// OneRoster read API confines its record (<see cref="ClientConfinement"/>): a client limited to some orgs sees a change
 /// only if the record is visible to it now. An <c>org</c> filter narrows further (it can never widen: both confinements
 /// apply). Resources without a confinement rule (roles, userProfiles, the link files) are never shown to a confined
-/// reader; their changes also move the user / record that embeds them where the JSON does (users' roles).
+/// reader; their changes also move the user / record that embeds them where the JSON does (users' roles). xAPI
+/// Statements are never shown to a confined reader either: no rule links a Statement to orgs yet (decisions 0006/0007).
 /// </summary>
 public static class ChangeAudiences
 {
@@ -70,6 +71,8 @@ public static class ChangeAudiences
     /// <summary>The OneRoster URL of a changed record, or null for records OneRoster serves only inside another (roles, link files).</summary>
     public static string? Href(string baseUrl, string resource, string sourcedId)
     {
+        // xAPI C §2.1.3: a single Statement is GET /xapi/statements?statementId=… (a voided one answers 404: its change is a delete).
+        if (resource == ChangeFeed.Statements) return baseUrl + "/xapi/statements?statementId=" + Uri.EscapeDataString(sourcedId);
         var path = resource switch
         {
             "orgs" or "academicSessions" or "courses" or "classes" or "users" or "enrollments" or "demographics" => RosteringRoutes.Base + "/" + resource,

@@ -1,6 +1,7 @@
 using Koumu.Interop.Api.Auth;
 using Koumu.Interop.Api.Changes;
 using Koumu.Interop.Api.OneRoster;
+using Koumu.Interop.Api.Xapi;
 
 namespace Koumu.Interop.Api.Hosting;
 
@@ -17,11 +18,13 @@ public static class KoumuHubApplication
         var settings = HubSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddKoumuHub(settings).AddKoumuAuth(settings);
         builder.Services.AddKoumuChanges(builder.Configuration);
+        builder.Services.AddXapi(builder.Configuration);
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseXapiCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapTokenEndpoints();
@@ -30,6 +33,8 @@ public static class KoumuHubApplication
         app.MapExportEndpoints();
         app.MapOneRosterEndpoints();
         app.MapChangeEndpoints();
+        app.MapXapiCredentialEndpoints();
+        app.MapXapiEndpoints();
         app.MapContractEndpoints();
         return app;
     }

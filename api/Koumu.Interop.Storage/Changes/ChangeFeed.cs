@@ -22,7 +22,10 @@ public sealed class ChangeAudience
         _rule = rule;
     }
 
-    /// <summary>Resource names asked for, or null for all.</summary>
+    /// <summary>
+    /// Resource names asked for, or null for all. A confined reader sees only the roster files (<see cref="Files"/>):
+    /// Statements have no org confinement rule (no roster link yet, decision 0006), so they are never served to it.
+    /// </summary>
     public IReadOnlyCollection<string>? Resources { get; }
 
     /// <summary>Every change of the tenant (optionally of some resources only).</summary>
@@ -51,8 +54,11 @@ public static partial class ChangeFeed
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
-    /// <summary>Resource names a reader may ask for: the OneRoster file / collection names the outbox records.</summary>
-    public static IReadOnlyList<string> ResourceNames { get; } = [.. CsvBinding.AllFiles.Select(f => f.Name)];
+    /// <summary>The xAPI LRS's Statements (docs/decisions/0007-xapi-lrs.md): sourcedId is the Statement id.</summary>
+    public const string Statements = "statements";
+
+    /// <summary>Resource names a reader may ask for: the OneRoster file / collection names the outbox records, and xAPI Statements.</summary>
+    public static IReadOnlyList<string> ResourceNames { get; } = [.. CsvBinding.AllFiles.Select(f => f.Name), Statements];
 
     /// <summary>
     /// The WHERE clause over <c>changes c</c> (with its parameters) that selects the changes of <paramref name="audience"/>
@@ -67,7 +73,7 @@ public static partial class ChangeFeed
         {
             if (audience.Resources is { } names)
             {
-                var list = audience.Files.Select(f => f.Name).ToList();
+                var list = ResourceNames.Where(n => names.Contains(n, StringComparer.Ordinal)).ToList();
                 if (list.Count == 0) return null;
                 sql.Append(" AND c.resource IN (")
                     .AppendJoin(", ", list.Select((n, i) => { parameters.Add(new("res" + i, n)); return "@res" + i; }))

@@ -67,14 +67,7 @@ internal static class ChangeLog
     public static async Task<long> RecordAsync(DbConnection connection, DbTransaction transaction, int tenantId, DateTime importedAt,
         CancellationToken cancellationToken)
     {
-        long version;
-        await using (var read = connection.CreateCommand())
-        {
-            read.Transaction = transaction;
-            read.CommandText = "SELECT change_version FROM tenants WHERE id = @tenant";
-            Add(read, "tenant", tenantId);
-            version = Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        }
+        var version = await LockedChangeVersionAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
         var first = version;
         foreach (var file in CsvBinding.AllFiles)
         {
@@ -103,16 +96,88 @@ internal static class ChangeLog
             Add(update, "tenant", tenantId);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        if (version > first && connection is NpgsqlConnection)
-        {
-            // Wakes the hub processes' stream and webhook dispatchers at commit (delivered only if the transaction commits).
-            await using var notify = connection.CreateCommand();
-            notify.Transaction = transaction;
-            notify.CommandText = "SELECT pg_notify('koumu_changes', @payload)";
-            Add(notify, "payload", tenantId.ToString(CultureInfo.InvariantCulture) + ":" + version.ToString(CultureInfo.InvariantCulture));
-            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        if (version > first) await NotifyAsync(connection, transaction, tenantId, version, cancellationToken).ConfigureAwait(false);
         return version - first;
+    }
+
+    /// <summary>
+    /// Records one change per given row (in the given order) for a writer outside the roster import — the xAPI LRS's
+    /// Statement batches (resource <c>statements</c>, docs/decisions/0007-xapi-lrs.md). Same outbox, same per-tenant version
+    /// counter as <see cref="RecordAsync"/>; only the counter moves (<c>last_imported_at</c> belongs to roster imports and
+    /// their dateLastModified stamps). Must run inside the writer's transaction, so a rolled-back batch records nothing.
+    /// </summary>
+    public static async Task<long> RecordRowsAsync(DbConnection connection, DbTransaction transaction, int tenantId,
+        IReadOnlyList<(string Resource, string SourcedId, string Operation)> rows, DateTime changedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0) return 0;
+        var version = await LockedChangeVersionAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText =
+                "INSERT INTO changes (tenant_id, version, resource, sourced_id, operation, changed_at) " +
+                "VALUES (@tenant, @version, @resource, @sourcedId, @operation, @now)";
+            Add(insert, "tenant", tenantId);
+            Add(insert, "version", 0L);
+            Add(insert, "resource", "");
+            Add(insert, "sourcedId", "");
+            Add(insert, "operation", "");
+            AddInstant(insert, "now", changedAt);
+            foreach (var (resource, sourcedId, operation) in rows)
+            {
+                insert.Parameters["version"].Value = ++version;
+                insert.Parameters["resource"].Value = resource;
+                insert.Parameters["sourcedId"].Value = sourcedId;
+                insert.Parameters["operation"].Value = operation;
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE tenants SET change_version = @version WHERE id = @tenant";
+            Add(update, "version", version);
+            Add(update, "tenant", tenantId);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await NotifyAsync(connection, transaction, tenantId, version, cancellationToken).ConfigureAwait(false);
+        return rows.Count;
+    }
+
+    /// <summary>
+    /// The tenant's change counter, read for update. Two writers number changes from it under different locks (imports:
+    /// advisory lock 7301; xAPI batches: 7401), so on PostgreSQL the row lock is what serialises them: the second waits
+    /// until the first commits and then reads its counter, so versions increase in commit order and a feed reader that
+    /// passed version n never misses a later-committed smaller one. <c>FOR NO KEY UPDATE</c>, not <c>FOR UPDATE</c>:
+    /// both writers already hold <c>FOR KEY SHARE</c> on the tenant row (the foreign-key checks of the rows they wrote),
+    /// and upgrading both to <c>FOR UPDATE</c> deadlocks (seen in testing); NO KEY UPDATE conflicts only with itself and
+    /// stronger locks — the same lock the counter's UPDATE takes anyway. SQLite has a single writer (the transaction
+    /// began IMMEDIATE) and no row locks.
+    /// </summary>
+    private static async Task<long> LockedChangeVersionAsync(DbConnection connection, DbTransaction transaction, int tenantId, CancellationToken cancellationToken)
+    {
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = connection is NpgsqlConnection
+            ? "SELECT change_version FROM tenants WHERE id = @tenant FOR NO KEY UPDATE"
+            : "SELECT change_version FROM tenants WHERE id = @tenant";
+        Add(read, "tenant", tenantId);
+        var value = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (value is null or DBNull) throw new InvalidOperationException($"Tenant {tenantId} does not exist.");
+        return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Wakes the hub processes' stream and webhook dispatchers at commit (PostgreSQL delivers it only if the transaction commits).</summary>
+    private static async Task NotifyAsync(DbConnection connection, DbTransaction transaction, int tenantId, long version, CancellationToken cancellationToken)
+    {
+        if (connection is not NpgsqlConnection) return;
+        await using var notify = connection.CreateCommand();
+        notify.Transaction = transaction;
+        notify.CommandText = "SELECT pg_notify('koumu_changes', @payload)";
+        Add(notify, "payload", tenantId.ToString(CultureInfo.InvariantCulture) + ":" + version.ToString(CultureInfo.InvariantCulture));
+        await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     internal static void Add(DbCommand command, string name, object value)

@@ -63,6 +63,10 @@ public sealed partial class OpenApiContractTests(KoumuApiFactory hub) : IClassFi
         AssertSchema<ClientInfo>(yaml, "Client");
         AssertSchema<CreatedClient>(yaml, "CreatedClient");
         AssertSchema<CreateClientRequest>(yaml, "CreateClientRequest");
+        AssertSchema<Koumu.Interop.Storage.Xapi.XapiCredentialInfo>(yaml, "XapiCredential");
+        AssertSchema<Koumu.Interop.Api.Xapi.CreatedXapiCredential>(yaml, "CreatedXapiCredential");
+        AssertSchema<Koumu.Interop.Api.Xapi.CreateXapiCredentialRequest>(yaml, "CreateXapiCredentialRequest");
+        AssertSchema<Koumu.Interop.Api.Xapi.XapiError>(yaml, "XapiError");
     }
 
     [Fact]
@@ -73,7 +77,7 @@ public sealed partial class OpenApiContractTests(KoumuApiFactory hub) : IClassFi
         var documented = yaml.Keys("components", "securitySchemes", "oauth2", "flows", "clientCredentials", "scopes");
 
         Assert.Equal(KoumuScopes.All.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
-        Assert.Equal(15, documented.Count); // 13 OneRoster 1.2 scopes + koumu.admin + koumu.changes.readonly
+        Assert.Equal(17, documented.Count); // 13 OneRoster 1.2 scopes + koumu.admin + koumu.changes.readonly + koumu.xapi.read/write
     }
 
     private static void AssertSchema<T>(Yaml yaml, string schema)

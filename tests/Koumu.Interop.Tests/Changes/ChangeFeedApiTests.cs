@@ -142,6 +142,34 @@ public abstract class ChangeFeedApiSpecification
     }
 
     [SkippableFact]
+    public async Task Statement_changes_are_served_to_a_tenant_wide_client_with_an_lrs_href_and_never_to_a_confined_one()
+    {
+        using var whole = await ReaderAsync();
+        var since = await hub.VersionAsync();
+        var stored = Guid.NewGuid().ToString();
+        var voided = Guid.NewGuid().ToString();
+        var voiding = Guid.NewGuid().ToString();
+        static string Statement(string id, string verb, string obj) =>
+            $$$"""{"id":"{{{id}}}","actor":{"mbox":"mailto:pupil@example.org"},"verb":{"id":"{{{verb}}}"},"object":{{{obj}}}}""";
+        await hub.PostStatementsAsync(
+            Statement(stored, "http://adlnet.gov/expapi/verbs/completed", """{"id":"http://example.org/lesson/1"}"""),
+            Statement(voided, "http://adlnet.gov/expapi/verbs/completed", """{"id":"http://example.org/lesson/2"}"""),
+            Statement(voiding, "http://adlnet.gov/expapi/verbs/voided", $$"""{"objectType":"StatementRef","id":"{{voided}}"}"""));
+
+        var changes = await AllAsync(whole, "&resource=statements", since);
+        Assert.Equal([(stored, "upsert"), (voided, "upsert"), (voiding, "upsert"), (voided, "delete")],
+            changes.Select(c => (c.GetProperty("sourcedId").GetString(), c.GetProperty("operation").GetString())));
+        Assert.All(changes, c => Assert.Equal("statements", c.GetProperty("resource").GetString()));
+        Assert.EndsWith("/xapi/statements?statementId=" + stored, changes[0].GetProperty("href").GetString(), StringComparison.Ordinal);
+        Assert.Equal(4, (await AllAsync(whole, "", since)).Count(c => c.GetProperty("resource").GetString() == "statements"));
+
+        // No rule links a Statement to orgs yet: a confined client sees none, whether it asks for them or not.
+        using var confined = await ReaderAsync(["org-school2"]);
+        Assert.Empty(await AllAsync(confined, "&resource=statements", since));
+        Assert.DoesNotContain(await AllAsync(confined, "", since), c => c.GetProperty("resource").GetString() == "statements");
+    }
+
+    [SkippableFact]
     public async Task An_org_filter_narrows_but_can_never_widen_a_confined_client()
     {
         using var whole = await ReaderAsync();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -53,6 +54,22 @@ public class ChangesHub : RosteringHub
     /// <summary>A client of the tenant (optionally confined) holding the change scope; returns its id.</summary>
     public async Task<string> ChangeClientAsync(string[]? orgs = null) =>
         (await CreateClientAsync(Tenant, [KoumuScopes.ChangesReadonly], orgs)).Client.ClientId;
+
+    /// <summary>Stores xAPI Statements in the hub's tenant through the LRS (a Basic credential made by the admin API).</summary>
+    public async Task PostStatementsAsync(params string[] statements)
+    {
+        using var admin = await AdminAsync(Tenant);
+        using var created = await admin.PostAsJsonAsync("/koumu/admin/v1/xapi-credentials", new { tenant = Tenant, displayName = "feed test", read = false, write = true });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var credential = await created.Content.ReadFromJsonAsync<JsonElement>();
+        using var lrs = CreateHttpsClient();
+        lrs.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
+            System.Text.Encoding.UTF8.GetBytes(credential.GetProperty("key").GetString() + ":" + credential.GetProperty("secret").GetString())));
+        lrs.DefaultRequestHeaders.Add("X-Experience-API-Version", "1.0.3");
+        using var body = new StringContent("[" + string.Join(",", statements) + "]", System.Text.Encoding.UTF8, "application/json");
+        using var response = await lrs.PostAsync("/xapi/statements", body);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
 
     /// <summary>Creates a subscription through the admin API; returns (id, secret).</summary>
     public async Task<(string Id, string Secret)> SubscribeAsync(string clientId, string url, string[]? resources = null, string[]? orgs = null)

@@ -82,6 +82,28 @@ public abstract class WebhookApiSpecification
     }
 
     [SkippableFact]
+    public async Task A_statement_is_delivered_to_a_tenant_wide_subscription_and_never_to_a_confined_one()
+    {
+        using var wide = new WebhookReceiver();
+        using var confined = new WebhookReceiver();
+        var (wideId, _) = await hub.SubscribeAsync(await hub.ChangeClientAsync(), wide.Url, resources: ["statements"]);
+        var (confinedId, _) = await hub.SubscribeAsync(await hub.ChangeClientAsync(["org-school2"]), confined.Url);
+        var statement = Guid.NewGuid().ToString();
+        await hub.PostStatementsAsync($$$"""{"id":"{{{statement}}}","actor":{"mbox":"mailto:pupil@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"http://example.org/lesson/1"}}""");
+        await hub.RenameAsync(ChangesHub.UserS3, "三太", "三郎");   // visible to the confined subscription, after the Statement
+
+        var received = (await wide.WaitForAsync(l => l.Any(r => Has(r, statement)))).Single(r => Has(r, statement));
+        Assert.Equal("jp.koumu.oneroster.statements.upsert", received.Json.GetProperty("type").GetString());
+        Assert.Equal("statements/" + statement, received.Json.GetProperty("subject").GetString());
+        Assert.EndsWith("/xapi/statements?statementId=" + statement, received.Json.GetProperty("data").GetProperty("href").GetString(), StringComparison.Ordinal);
+        await confined.WaitForAsync(l => l.Any(r => Has(r, "user-s3")));
+        Assert.DoesNotContain(confined.Requests, r => r.Json.GetProperty("data").GetProperty("resource").GetString() == "statements");
+        Assert.All(wide.Requests, r => Assert.Equal("statements", r.Json.GetProperty("data").GetProperty("resource").GetString()));
+        await DeleteAsync(wideId);
+        await DeleteAsync(confinedId);
+    }
+
+    [SkippableFact]
     public async Task A_failing_receiver_is_retried_then_dead_lettered_and_a_manual_redelivery_delivers_it()
     {
         using var receiver = new WebhookReceiver { Respond = _ => (500, null) };

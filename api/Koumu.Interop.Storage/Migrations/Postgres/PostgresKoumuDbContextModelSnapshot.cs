@@ -429,6 +429,171 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiCredential", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key")
+                        .UseCollation("C");
+
+                    b.Property<bool>("CanRead")
+                        .HasColumnType("boolean")
+                        .HasColumnName("can_read");
+
+                    b.Property<bool>("CanWrite")
+                        .HasColumnType("boolean")
+                        .HasColumnName("can_write");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("xapi_credentials", (string)null);
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementLink", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind")
+                        .UseCollation("C");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("text")
+                        .HasColumnName("value")
+                        .UseCollation("C");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.HasKey("TenantId", "Kind", "Value", "Sequence");
+
+                    b.HasIndex("TenantId", "Sequence");
+
+                    b.ToTable("xapi_statement_links", (string)null);
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementRow", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("ActivityId")
+                        .HasColumnType("text")
+                        .HasColumnName("activity_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("ActorIfi")
+                        .HasColumnType("text")
+                        .HasColumnName("actor_ifi")
+                        .UseCollation("C");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_hash");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("RefId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("ref_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Registration")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("registration")
+                        .UseCollation("C");
+
+                    b.Property<string>("Statement")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("statement");
+
+                    b.Property<DateTime>("Stored")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stored");
+
+                    b.Property<string>("VerbId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("verb_id")
+                        .UseCollation("C");
+
+                    b.Property<bool>("Voided")
+                        .HasColumnType("boolean")
+                        .HasColumnName("voided");
+
+                    b.Property<string>("VoidsId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("voids_id")
+                        .UseCollation("C");
+
+                    b.HasKey("TenantId", "Sequence");
+
+                    b.HasIndex("TenantId", "Id")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "RefId")
+                        .HasFilter("\"ref_id\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Stored");
+
+                    b.HasIndex("TenantId", "VoidsId")
+                        .HasFilter("\"voids_id\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "ActivityId", "Sequence")
+                        .HasFilter("\"activity_id\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "ActorIfi", "Sequence")
+                        .HasFilter("\"actor_ifi\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Registration", "Sequence")
+                        .HasFilter("\"registration\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "VerbId", "Sequence");
+
+                    b.ToTable("xapi_statements", (string)null);
+                });
+
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>
                 {
                     b.Property<string>("Id")
@@ -1924,6 +2089,33 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.RosterExtensionColumn", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiCredential", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementLink", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Xapi.XapiStatementRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "Sequence")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementRow", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()

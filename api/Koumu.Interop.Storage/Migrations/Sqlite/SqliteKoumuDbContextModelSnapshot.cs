@@ -416,6 +416,161 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiCredential", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<bool>("CanRead")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("can_read");
+
+                    b.Property<bool>("CanWrite")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("can_write");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("xapi_credentials", (string)null);
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementLink", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.HasKey("TenantId", "Kind", "Value", "Sequence");
+
+                    b.HasIndex("TenantId", "Sequence");
+
+                    b.ToTable("xapi_statement_links", (string)null);
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementRow", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("ActivityId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("activity_id");
+
+                    b.Property<string>("ActorIfi")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor_ifi");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_hash");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("RefId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ref_id");
+
+                    b.Property<string>("Registration")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registration");
+
+                    b.Property<string>("Statement")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("statement");
+
+                    b.Property<DateTime>("Stored")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stored");
+
+                    b.Property<string>("VerbId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verb_id");
+
+                    b.Property<bool>("Voided")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("voided");
+
+                    b.Property<string>("VoidsId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("voids_id");
+
+                    b.HasKey("TenantId", "Sequence");
+
+                    b.HasIndex("TenantId", "Id")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "RefId")
+                        .HasFilter("\"ref_id\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Stored");
+
+                    b.HasIndex("TenantId", "VoidsId")
+                        .HasFilter("\"voids_id\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "ActivityId", "Sequence")
+                        .HasFilter("\"activity_id\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "ActorIfi", "Sequence")
+                        .HasFilter("\"actor_ifi\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Registration", "Sequence")
+                        .HasFilter("\"registration\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "VerbId", "Sequence");
+
+                    b.ToTable("xapi_statements", (string)null);
+                });
+
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>
                 {
                     b.Property<string>("Id")
@@ -1841,6 +1996,33 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.RosterExtensionColumn", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiCredential", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementLink", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Xapi.XapiStatementRow", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "Sequence")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementRow", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()

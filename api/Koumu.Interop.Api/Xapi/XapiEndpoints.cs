@@ -1,0 +1,391 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Koumu.Interop.Api.Hosting;
+using Koumu.Interop.Schemas.Xapi;
+using Koumu.Interop.Storage;
+using Koumu.Interop.Storage.Xapi;
+using Microsoft.Extensions.Primitives;
+
+namespace Koumu.Interop.Api.Xapi;
+
+/// <summary>The body of an LRS error (C §3.2: "SHOULD include a message"): what is wrong, and for Statements each problem with its JSON path.</summary>
+public sealed record XapiError(string Message, IReadOnlyList<string>? Problems = null);
+
+/// <summary>LRS settings (<c>Koumu:Xapi</c>).</summary>
+public sealed record XapiSettings(long MaxRequestBytes, int MaxLimit)
+{
+    public static XapiSettings From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Koumu:Xapi");
+        var max = section.GetValue<long?>("MaxRequestBytes") ?? 8L * 1024 * 1024;
+        if (max <= 0) throw new InvalidOperationException("Koumu:Xapi:MaxRequestBytes must be positive.");
+        var limit = section.GetValue<int?>("MaxLimit") ?? 500;
+        if (limit <= 0) throw new InvalidOperationException("Koumu:Xapi:MaxLimit must be positive.");
+        return new XapiSettings(max, limit);
+    }
+}
+
+/// <summary>
+/// The xAPI Statement resource (C §2.1) at <c>/xapi/statements</c>, for xAPI 1.0.3 and 2.0 negotiated per request
+/// (docs/decisions/0007-xapi-lrs.md), and the About resource. Not built yet, so not routed: the State, Agent/Activity
+/// Profile, Agents and Activities resources, multipart/mixed attachments, signed Statements, the Alternate Request Syntax.
+/// </summary>
+public static class XapiEndpoints
+{
+    public const string Path = "/xapi/statements";
+    public const string CorsPolicy = "xapi";
+    public const string VersionHeader = "X-Experience-API-Version";
+    public const string ConsistentThroughHeader = "X-Experience-API-Consistent-Through";
+
+    private static readonly string[] QueryParameters =
+        ["statementId", "voidedStatementId", "agent", "verb", "activity", "registration", "related_activities", "related_agents",
+         "since", "until", "limit", "format", "attachments", "ascending", "more"];
+
+    public static IServiceCollection AddXapi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(XapiSettings.From(configuration));
+        services.AddSingleton(sp => new XapiStatementStore(sp.GetRequiredService<RosterStore>()));
+        services.AddSingleton(sp => new XapiCredentialStore(sp.GetRequiredService<RosterStore>()));
+        services.AddSingleton(sp => new XapiCursor(XapiCursor.DeriveKey(sp.GetRequiredService<HubSettings>().SigningKeyPath)));
+        // C Appendix C / xapi.md §1.4: Activity Providers run in browsers (content launched from an LMS), so the LRS
+        // answers CORS for any origin. Credentials travel in the Authorization header, never cookies, so no
+        // Access-Control-Allow-Credentials: a foreign page cannot ride on a user's session.
+        services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy
+            .AllowAnyOrigin()
+            .WithMethods("GET", "HEAD", "PUT", "POST")
+            .WithHeaders("Authorization", "Content-Type", VersionHeader, "If-Match", "If-None-Match")
+            .WithExposedHeaders(VersionHeader, ConsistentThroughHeader, "Last-Modified", "Content-Length")));
+        return services;
+    }
+
+    /// <summary>CORS for the LRS paths only (the admin and OneRoster APIs stay same-origin).</summary>
+    public static IApplicationBuilder UseXapiCors(this IApplicationBuilder app) =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/xapi", StringComparison.Ordinal), b => b.UseCors(CorsPolicy));
+
+    public static IEndpointRouteBuilder MapXapiEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPut(Path, PutAsync).WithName("xapiPutStatement");
+        routes.MapPost(Path, PostAsync).WithName("xapiPostStatements");
+        routes.MapMethods(Path, ["GET", "HEAD"], GetAsync).WithName("xapiGetStatements");
+        routes.MapMethods("/xapi/about", ["GET", "HEAD"], About).WithName("xapiAbout");
+        return routes;
+    }
+
+    /// <summary>
+    /// C §2.8 About: the versions this LRS speaks. No authentication, and the version header is not checked, so a client
+    /// can discover what to send.
+    /// </summary>
+    private static IResult About(HttpContext context)
+    {
+        context.Response.Headers[VersionHeader] = XapiVersion.V200.Header();
+        var body = new JsonObject { ["version"] = new JsonArray(XapiVersion.V103.Header(), XapiVersion.V200.Header()), ["extensions"] = new JsonObject() };
+        return Json(context, body, attachments: false);
+    }
+
+    /// <summary>What every Statement request shares: CORS, authentication, the version header, then the handler.</summary>
+    private sealed record Request(HttpContext Context, XapiCaller Caller, XapiVersion Version);
+
+    private static async Task<(Request? Request, IResult? Failure)> BeginAsync(HttpContext context, bool write, CancellationToken cancellationToken)
+    {
+        var services = context.RequestServices;
+        var (outcome, caller, message) = await XapiAuth.AuthenticateAsync(context, services.GetRequiredService<XapiCredentialStore>(),
+            services.GetRequiredService<RosterStore>(), services.GetRequiredService<HubSettings>().PublicBaseUrl, cancellationToken);
+        // Every response carries the version header (C §1.4.1); before negotiation, the latest this LRS speaks.
+        context.Response.Headers[VersionHeader] = XapiVersion.V200.Header();
+        if (outcome == XapiAuth.Outcome.Unauthenticated)
+        {
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"xAPI\", Bearer";
+            return (null, Error(StatusCodes.Status401Unauthorized, message!));
+        }
+        if (outcome == XapiAuth.Outcome.Forbidden) return (null, Error(StatusCodes.Status403Forbidden, message!));
+        if (write ? !caller!.Write : !caller!.Read)
+            return (null, Error(StatusCodes.Status403Forbidden, write ? "This credential may not write Statements." : "This credential may not read Statements."));
+        var header = context.Request.Headers[VersionHeader];
+        if (header.Count == 0) return (null, Error(StatusCodes.Status400BadRequest, $"The {VersionHeader} header is required (1.0.3 or 2.0.0)."));
+        if (header.Count > 1 || !XapiVersions.TryParseHeader(header[0], out var version))
+            return (null, Error(StatusCodes.Status400BadRequest, $"{VersionHeader} '{Truncate(header.ToString())}' is not supported; send 1.0.x or 2.0.x."));
+        context.Response.Headers[VersionHeader] = version.Header();
+        return (new Request(context, caller, version), null);
+    }
+
+    private static async Task<IResult> PutAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var (request, failure) = await BeginAsync(context, write: true, cancellationToken);
+        if (request is null) return failure!;
+        var query = context.Request.Query;
+        if (query.Keys.FirstOrDefault(k => k != "statementId") is { } unknown)
+            return await FinishAsync(request, Error(400, $"'{Truncate(unknown)}' is not a parameter of PUT statements (only statementId)."), cancellationToken);
+        if (!query.TryGetValue("statementId", out var ids) || ids.Count != 1 || !XapiFormats.IsUuid(ids[0]!))
+            return await FinishAsync(request, Error(400, "PUT statements needs exactly one statementId parameter holding a UUID."), cancellationToken);
+        var statementId = XapiFormats.NormalizeUuid(ids[0]!);
+        var (body, bodyFailure) = await ReadBodyAsync(context, cancellationToken);
+        if (body is null) return await FinishAsync(request, bodyFailure!, cancellationToken);
+        using var document = XapiStatements.Parse(body.Value, allowArray: false, out var statements, out var parseProblem);
+        if (parseProblem is not null) return await FinishAsync(request, Invalid(parseProblem), cancellationToken);
+        var statement = statements[0];
+        var problems = Check(statement, request.Version, "$");
+        // C §2.1.1: the id in the body, if any, must match the statementId parameter.
+        if (statement.TryGetProperty("id", out var bodyId) && bodyId.ValueKind == JsonValueKind.String && !string.Equals(bodyId.GetString(), statementId, StringComparison.OrdinalIgnoreCase))
+            problems.Add(new XapiProblem("$.id", "does not match the statementId parameter"));
+        if (problems.Count > 0) return await FinishAsync(request, Invalid(problems), cancellationToken);
+        var result = await context.RequestServices.GetRequiredService<XapiStatementStore>().StoreAsync(request.Caller.TenantId,
+            stored => [XapiStatements.Prepare(statement, request.Version, stored, request.Caller.Authority, statementId)], cancellationToken);
+        if (result.Status == XapiStoreStatus.Conflict)
+            return await FinishAsync(request, Error(409, $"Statement {result.ConflictId} already exists with different content; Statements are immutable."), cancellationToken);
+        return await FinishAsync(request, Results.NoContent(), cancellationToken);
+    }
+
+    private static async Task<IResult> PostAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var (request, failure) = await BeginAsync(context, write: true, cancellationToken);
+        if (request is null) return failure!;
+        if (context.Request.Query.Count > 0)
+            return await FinishAsync(request, Error(400, $"POST statements takes no query parameters (got '{Truncate(context.Request.Query.Keys.First())}'); the Alternate Request Syntax is not supported."), cancellationToken);
+        var (body, bodyFailure) = await ReadBodyAsync(context, cancellationToken);
+        if (body is null) return await FinishAsync(request, bodyFailure!, cancellationToken);
+        using var document = XapiStatements.Parse(body.Value, allowArray: true, out var statements, out var parseProblem);
+        if (parseProblem is not null) return await FinishAsync(request, Invalid(parseProblem), cancellationToken);
+        var array = document!.RootElement.ValueKind == JsonValueKind.Array;
+        var problems = new List<XapiProblem>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < statements.Count && problems.Count < XapiStatementValidator.MaxProblems; i++)
+        {
+            var path = array ? $"$[{i}]" : "$";
+            problems.AddRange(Check(statements[i], request.Version, path));
+            // C §2.1.2: a batch repeating an id is rejected.
+            if (statements[i].ValueKind == JsonValueKind.Object && statements[i].TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                && XapiFormats.IsUuid(id.GetString()!) && !seen.Add(XapiFormats.NormalizeUuid(id.GetString()!)))
+                problems.Add(new XapiProblem(path + ".id", "is used by another Statement of this batch"));
+        }
+        if (problems.Count > 0) return await FinishAsync(request, Invalid(problems), cancellationToken);
+        var result = await context.RequestServices.GetRequiredService<XapiStatementStore>().StoreAsync(request.Caller.TenantId,
+            stored => [.. statements.Select(s => XapiStatements.Prepare(s, request.Version, stored, request.Caller.Authority))], cancellationToken);
+        if (result.Status == XapiStoreStatus.Conflict)
+            return await FinishAsync(request, Error(409, $"Statement {result.ConflictId} already exists with different content; nothing of this batch was stored."), cancellationToken);
+        return await FinishAsync(request, Results.Json(result.Ids), cancellationToken);
+    }
+
+    /// <summary>Validation plus the one transport rule of Statements in an application/json body (C §1.5.2): attachments must be fileUrl ones.</summary>
+    private static List<XapiProblem> Check(JsonElement statement, XapiVersion version, string path)
+    {
+        var problems = XapiStatementValidator.Validate(statement, version, path).ToList();
+        if (problems.Count == 0 && statement.TryGetProperty("attachments", out var attachments))
+        {
+            var i = 0;
+            foreach (var a in attachments.EnumerateArray())
+            {
+                if (!a.TryGetProperty("fileUrl", out _))
+                    problems.Add(new XapiProblem($"{path}.attachments[{i}].fileUrl",
+                        "is required: this LRS accepts Statements as application/json only, so an attachment's content cannot travel with it"));
+                i++;
+            }
+        }
+        return problems;
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var (request, failure) = await BeginAsync(context, write: false, cancellationToken);
+        if (request is null) return failure!;
+        var query = context.Request.Query;
+        // C §2.1.3 / §3.2: unknown parameters, parameters in the wrong case and repeated parameters are refused.
+        foreach (var (key, values) in query)
+        {
+            if (!QueryParameters.Contains(key, StringComparer.Ordinal))
+                return await FinishAsync(request, Error(400, $"'{Truncate(key)}' is not a parameter of GET statements (names are case-sensitive)."), cancellationToken);
+            if (values.Count != 1) return await FinishAsync(request, Error(400, $"'{key}' is given more than once."), cancellationToken);
+        }
+        var services = context.RequestServices;
+        var statementsStore = services.GetRequiredService<XapiStatementStore>();
+        var format = query.TryGetValue("format", out var f) ? f.ToString() : "exact";
+        if (format is not ("exact" or "ids" or "canonical")) return await FinishAsync(request, Error(400, "format is ids, exact or canonical."), cancellationToken);
+        if (!Bool(query, "attachments", out var attachments)) return await FinishAsync(request, Error(400, "attachments is true or false."), cancellationToken);
+
+        var single = query.ContainsKey("statementId") ? "statementId" : query.ContainsKey("voidedStatementId") ? "voidedStatementId" : null;
+        if (single is not null)
+        {
+            if (query.ContainsKey("statementId") && query.ContainsKey("voidedStatementId"))
+                return await FinishAsync(request, Error(400, "statementId and voidedStatementId cannot be combined."), cancellationToken);
+            if (query.Keys.FirstOrDefault(k => k is not ("statementId" or "voidedStatementId" or "format" or "attachments")) is { } other)
+                return await FinishAsync(request, Error(400, $"{single} can only be combined with format and attachments, not '{other}'."), cancellationToken);
+            var id = query[single].ToString();
+            if (!XapiFormats.IsUuid(id)) return await FinishAsync(request, Error(400, $"{single} must be a UUID."), cancellationToken);
+            var found = await statementsStore.GetAsync(request.Caller.TenantId, XapiFormats.NormalizeUuid(id), voided: single == "voidedStatementId", cancellationToken);
+            if (found is null) return await FinishAsync(request, Error(404, $"No {(single == "voidedStatementId" ? "voided " : "")}Statement {id}."), cancellationToken);
+            context.Response.Headers.LastModified = found.Stored.ToString("R", CultureInfo.InvariantCulture);
+            return await FinishAsync(request, Json(context, Shape(found.Json, format), attachments), cancellationToken);
+        }
+
+        XapiCursor.State state;
+        var cursors = services.GetRequiredService<XapiCursor>();
+        if (query.TryGetValue("more", out var more))
+        {
+            if (query.Count > 1) return await FinishAsync(request, Error(400, "A more link is used as given, without further parameters."), cancellationToken);
+            var decoded = cursors.Decode(more.ToString(), request.Caller.TenantId, DateTimeOffset.UtcNow);
+            if (decoded is null) return await FinishAsync(request, Error(400, "The more token is invalid or has expired; query again from the start."), cancellationToken);
+            state = decoded;
+        }
+        else
+        {
+            var (parsed, error) = ParseQuery(query, request, services.GetRequiredService<XapiSettings>(), format, attachments);
+            if (parsed is null) return await FinishAsync(request, Error(400, error!), cancellationToken);
+            state = parsed;
+        }
+        var page = await statementsStore.QueryAsync(request.Caller.TenantId, XapiCursor.Query(state), cancellationToken);
+        var moreLink = "";
+        if (page.HasMore)
+        {
+            var next = state with { After = page.Statements[^1].Sequence, ExpiresUnix = DateTimeOffset.UtcNow.Add(XapiCursor.Lifetime).ToUnixTimeSeconds() };
+            // D §2.5: a relative IRL (path and query, no host), so it works behind any proxy.
+            moreLink = Path + "?more=" + Uri.EscapeDataString(cursors.Encode(next));
+        }
+        var result = new JsonObject
+        {
+            ["statements"] = new JsonArray([.. page.Statements.Select(s => (JsonNode)Shape(s.Json, state.Format))]),
+            ["more"] = moreLink,
+        };
+        var lastModified = page.Statements.Count == 0 ? (DateTime?)null : page.Statements.Max(s => s.Stored);
+        if (lastModified is { } lm) context.Response.Headers.LastModified = lm.ToString("R", CultureInfo.InvariantCulture);
+        return await FinishAsync(request, Json(context, result, state.Attachments), cancellationToken);
+    }
+
+    private static (XapiCursor.State? State, string? Error) ParseQuery(IQueryCollection query, Request request, XapiSettings settings, string format, bool attachments)
+    {
+        string? agentIfi = null;
+        if (query.TryGetValue("agent", out var agentText))
+        {
+            try
+            {
+                using var agent = JsonDocument.Parse(agentText.ToString(), XapiStatements.DocumentOptions);
+                var problems = XapiStatementValidator.ValidateActor(agent.RootElement, request.Version, "agent");
+                if (problems.Count > 0) return (null, string.Join("; ", problems.Take(5)));
+                agentIfi = XapiIdentity.Ifi(agent.RootElement);
+                if (agentIfi is null) return (null, "agent must be an Agent or an identified Group (one with an inverse functional identifier).");
+            }
+            catch (JsonException) { return (null, "agent must be a JSON Agent or Group object."); }
+        }
+        string? Iri(string name) => query.TryGetValue(name, out var v) ? v.ToString() : null;
+        var verb = Iri("verb");
+        if (verb is not null && !XapiFormats.IsIri(verb)) return (null, "verb must be an IRI.");
+        var activity = Iri("activity");
+        if (activity is not null && !XapiFormats.IsIri(activity)) return (null, "activity must be an IRI.");
+        var registration = Iri("registration");
+        if (registration is not null)
+        {
+            if (!XapiFormats.IsUuid(registration)) return (null, "registration must be a UUID.");
+            registration = XapiFormats.NormalizeUuid(registration);
+        }
+        if (!Bool(query, "related_activities", out var relatedActivities)) return (null, "related_activities is true or false.");
+        if (!Bool(query, "related_agents", out var relatedAgents)) return (null, "related_agents is true or false.");
+        if (!Bool(query, "ascending", out var ascending)) return (null, "ascending is true or false.");
+        DateTime? since = null, until = null;
+        if (query.TryGetValue("since", out var s))
+        {
+            if (!XapiFormats.TryParseTimestamp(s.ToString(), out var t)) return (null, "since must be an ISO 8601 timestamp with a time zone.");
+            since = t.UtcDateTime;
+        }
+        if (query.TryGetValue("until", out var u))
+        {
+            if (!XapiFormats.TryParseTimestamp(u.ToString(), out var t)) return (null, "until must be an ISO 8601 timestamp with a time zone.");
+            until = t.UtcDateTime;
+        }
+        var limit = settings.MaxLimit;
+        if (query.TryGetValue("limit", out var l))
+        {
+            if (!int.TryParse(l.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return (null, "limit is a non-negative integer.");
+            // C §2.1.3: 0 means the server's maximum; larger requests are capped at it.
+            limit = n == 0 ? settings.MaxLimit : Math.Min(n, settings.MaxLimit);
+        }
+        return (new XapiCursor.State(request.Caller.TenantId, 0, 0, agentIfi, verb, activity, registration, relatedActivities, relatedAgents,
+            since, until, ascending, limit, format, attachments) { After = ascending ? 0 : long.MaxValue }, null);
+    }
+
+    private static bool Bool(IQueryCollection query, string name, out bool value)
+    {
+        value = false;
+        if (!query.TryGetValue(name, out var v)) return true;
+        switch (v.ToString())
+        {
+            case "true": value = true; return true;
+            case "false": return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>
+    /// exact: the Statement as stored. canonical: the same for now (language maps are returned whole rather than
+    /// reduced to the Accept-Language's one language; documented in decision 0007). ids: identifiers only.
+    /// </summary>
+    private static JsonObject Shape(string json, string format)
+    {
+        var node = JsonNode.Parse(json)!.AsObject();
+        return format == "ids" ? XapiStatements.IdsFormat(node) : node;
+    }
+
+    /// <summary>
+    /// JSON, or with <c>attachments=true</c> the multipart/mixed response C §1.5.2 asks for: its first part the JSON. This
+    /// LRS holds no attachment content (fileUrl attachments only), so that part is the only one.
+    /// </summary>
+    private static IResult Json(HttpContext context, JsonNode body, bool attachments)
+    {
+        string text, contentType;
+        if (!attachments)
+        {
+            (text, contentType) = (body.ToJsonString(XapiStatements.WriteOptions), "application/json; charset=utf-8");
+        }
+        else
+        {
+            var boundary = "xapi-" + Guid.NewGuid().ToString("N");
+            (text, contentType) = ($"--{boundary}\r\nContent-Type: application/json\r\n\r\n{body.ToJsonString(XapiStatements.WriteOptions)}\r\n--{boundary}--\r\n", $"multipart/mixed; boundary={boundary}");
+        }
+        // C §1.1: HEAD answers exactly like GET, headers included, without the body.
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.ContentType = contentType;
+            context.Response.ContentLength = Encoding.UTF8.GetByteCount(text);
+            return Results.Empty;
+        }
+        return Results.Text(text, contentType, Encoding.UTF8);
+    }
+
+    /// <summary>Every Statement response carries X-Experience-API-Consistent-Through (C §2.1.3).</summary>
+    private static async Task<IResult> FinishAsync(Request request, IResult result, CancellationToken cancellationToken)
+    {
+        var through = await request.Context.RequestServices.GetRequiredService<XapiStatementStore>().ConsistentThroughAsync(request.Caller.TenantId, cancellationToken);
+        request.Context.Response.Headers[ConsistentThroughHeader] = XapiFormats.FormatTimestamp(new DateTimeOffset(through));
+        return result;
+    }
+
+    /// <summary>Reads a JSON body up to the configured limit: 413 above it (declared or counted), 400 for another content type.</summary>
+    private static async Task<(ReadOnlyMemory<byte>? Body, IResult? Failure)> ReadBodyAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var max = context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes;
+        var contentType = context.Request.ContentType;
+        if (contentType is null || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+            || !string.Equals(media.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)
+            || (media.Charset.HasValue && !string.Equals(media.Charset.Value, "utf-8", StringComparison.OrdinalIgnoreCase)))
+            return (null, Error(400, "Content-Type must be application/json (UTF-8)."));
+        if (context.Request.ContentLength > max) return (null, Error(413, $"The body is larger than {max} bytes."));
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > max) return (null, Error(413, $"The body is larger than {max} bytes."));
+            buffer.Write(chunk, 0, read);
+        }
+        return (buffer.ToArray(), null);
+    }
+
+    private static IResult Invalid(XapiProblem problem) => Invalid([problem]);
+
+    private static IResult Invalid(IReadOnlyList<XapiProblem> problems) =>
+        Results.Json(new XapiError($"Invalid Statement: {problems[0]}" + (problems.Count > 1 ? $" (and {problems.Count - 1} more)" : ""),
+            [.. problems.Select(p => p.ToString())]), statusCode: 400);
+
+    private static IResult Error(int status, string message) => Results.Json(new XapiError(message), statusCode: status);
+
+    private static string Truncate(string s) => s.Length <= 60 ? s : s[..60] + "…";
+}

@@ -1,0 +1,340 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Koumu.Interop.Schemas.Xapi;
+using Koumu.Interop.Storage.Changes;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Koumu.Interop.Storage.Xapi;
+
+/// <summary>Why a batch was not stored.</summary>
+public enum XapiStoreStatus { Stored, Conflict }
+
+/// <summary>The result of a store: the ids in request order, or the id that conflicts with a different stored Statement.</summary>
+public sealed record XapiStoreResult(XapiStoreStatus Status, IReadOnlyList<string> Ids, string? ConflictId, DateTime Stored);
+
+/// <summary>A Statement read back: its JSON as stored, its stored instant and its position.</summary>
+public sealed record XapiStoredStatement(long Sequence, string Json, DateTime Stored);
+
+/// <summary>The filters of GET statements (C §2.1.3) in storage terms (IFIs canonical, ids normalised).</summary>
+public sealed record XapiStatementQuery
+{
+    public string? AgentIfi { get; init; }
+    public string? VerbId { get; init; }
+    public string? ActivityId { get; init; }
+    public string? Registration { get; init; }
+    public bool RelatedActivities { get; init; }
+    public bool RelatedAgents { get; init; }
+    /// <summary>Exclusive lower bound on stored.</summary>
+    public DateTime? Since { get; init; }
+    /// <summary>Inclusive upper bound on stored.</summary>
+    public DateTime? Until { get; init; }
+    public bool Ascending { get; init; }
+    public required int Limit { get; init; }
+    /// <summary>Continue after this sequence (from a <c>more</c> cursor).</summary>
+    public long? After { get; init; }
+}
+
+public sealed record XapiPage(IReadOnlyList<XapiStoredStatement> Statements, bool HasMore);
+
+/// <summary>
+/// The Statement store (docs/decisions/0007-xapi-lrs.md). A batch is written in one transaction under a per-tenant lock
+/// (PostgreSQL advisory lock 7401; SQLite's write lock), so a batch is all-or-nothing (C §3.2), sequences follow
+/// commit order, and a reader that saw sequence n has seen every earlier one (the basis of the consistent-through header
+/// and of <c>more</c> paging that visits every Statement once).
+/// </summary>
+public sealed class XapiStatementStore(RosterStore store)
+{
+    private const int LockClass = 7401;
+
+    public DatabaseProvider Provider => store.Options.Provider;
+
+    /// <summary>
+    /// Stores a batch. <paramref name="prepare"/> is called once, inside the transaction, with the <c>stored</c> instant
+    /// (never earlier than the tenant's last one). A repeated id whose content differs from the stored Statement is a
+    /// conflict (nothing is written); one with the same content is a no-op (C §2.1.1–2.1.2).
+    /// </summary>
+    public async Task<XapiStoreResult> StoreAsync(int tenantId, Func<DateTimeOffset, IReadOnlyList<PreparedStatement>> prepare, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prepare);
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (connection is NpgsqlConnection)
+        {
+            await using var lockCommand = Command(connection, transaction, $"SELECT pg_advisory_xact_lock({LockClass}, @tenant)");
+            Add(lockCommand, "tenant", tenantId);
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        // SQLite: Microsoft.Data.Sqlite begins transactions IMMEDIATE (not deferred), so the write lock is already held
+        // and the sequence read below cannot go stale.
+
+        long sequence = 0;
+        DateTime lastStored = DateTime.MinValue;
+        await using (var read = Command(connection, transaction, "SELECT sequence, stored FROM xapi_statements WHERE tenant_id = @tenant ORDER BY sequence DESC LIMIT 1"))
+        {
+            Add(read, "tenant", tenantId);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sequence = reader.GetInt64(0);
+                lastStored = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
+            }
+        }
+        // Millisecond precision (what the Statement JSON carries), never before the previous stored: since/until and
+        // the sequence order agree.
+        var now = DateTime.UtcNow;
+        now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        var stored = now < lastStored ? lastStored : now;
+        var statements = prepare(new DateTimeOffset(stored));
+
+        var batchIds = statements.Select(s => s.Index.Id).Distinct().ToList();
+        var existing = await ExistingHashesAsync(connection, transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false);
+        // Targets of voiding Statements stored earlier (or earlier in this batch): a target that arrives after its
+        // voiding Statement is stored voided, so the outcome does not depend on arrival order.
+        var voidedTargets = await VoidedTargetsAsync(connection, transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false);
+        foreach (var s in statements)
+            if (existing.TryGetValue(s.Index.Id, out var hash) && hash != s.ContentHash)
+                return new XapiStoreResult(XapiStoreStatus.Conflict, [], s.Index.Id, stored); // disposing rolls back
+
+        await using var insert = Command(connection, transaction,
+            "INSERT INTO xapi_statements (tenant_id, sequence, id, statement, content_hash, stored, voided, voids_id, ref_id, actor_ifi, verb_id, activity_id, registration) " +
+            "VALUES (@tenant, @sequence, @id, @statement, @hash, @stored, @voided, @voids, @ref, @actor, @verb, @activity, @registration)");
+        foreach (var name in new[] { "tenant", "sequence", "id", "statement", "hash", "voided", "voids", "ref", "actor", "verb", "activity", "registration" }) Add(insert, name, DBNull.Value);
+        AddInstant(insert, "stored", stored);
+        await using var link = Command(connection, transaction,
+            "INSERT INTO xapi_statement_links (tenant_id, kind, value, sequence) VALUES (@tenant, @kind, @value, @sequence)");
+        foreach (var name in new[] { "tenant", "kind", "value", "sequence" }) Add(link, name, DBNull.Value);
+        await using var voidTarget = Command(connection, transaction,
+            "UPDATE xapi_statements SET voided = @true WHERE tenant_id = @tenant AND id = @target AND voids_id IS NULL AND voided = @false");
+        Add(voidTarget, "true", true);
+        Add(voidTarget, "false", false);
+        Add(voidTarget, "tenant", tenantId);
+        Add(voidTarget, "target", DBNull.Value);
+
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        // The change-feed outbox (docs/decisions/0006-change-feed.md): one change per stored Statement, one "delete" per
+        // Statement this batch voids (voiding is the LRS's deletion, D §2.3.2), recorded in this transaction.
+        var changes = new List<(string Resource, string SourcedId, string Operation)>();
+        foreach (var s in statements)
+        {
+            if (existing.ContainsKey(s.Index.Id) || !written.Add(s.Index.Id)) continue;
+            sequence++;
+            var ix = s.Index;
+            Set(insert, "tenant", tenantId);
+            Set(insert, "sequence", sequence);
+            Set(insert, "id", ix.Id);
+            Set(insert, "statement", s.Json);
+            Set(insert, "hash", s.ContentHash);
+            var arrivesVoided = ix.VoidsId is null && voidedTargets.Contains(ix.Id);
+            Set(insert, "voided", arrivesVoided);
+            Set(insert, "voids", ix.VoidsId);
+            Set(insert, "ref", ix.RefId);
+            Set(insert, "actor", ix.ActorIfi);
+            Set(insert, "verb", ix.VerbId);
+            Set(insert, "activity", ix.ActivityId);
+            Set(insert, "registration", ix.Registration);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // A Statement stored already voided cannot be fetched by statementId: to a feed reader it is deleted.
+            changes.Add((ChangeFeed.Statements, ix.Id, arrivesVoided ? ChangeOperation.Delete : ChangeOperation.Upsert));
+            Set(link, "tenant", tenantId);
+            Set(link, "sequence", sequence);
+            foreach (var (kind, values) in new[] { (XapiLinkKind.Agent, ix.Agents), (XapiLinkKind.RelatedAgent, ix.RelatedAgents), (XapiLinkKind.RelatedActivity, ix.RelatedActivities) })
+            {
+                foreach (var value in values)
+                {
+                    Set(link, "kind", kind);
+                    Set(link, "value", value);
+                    await link.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            // D §2.3.2 / C §2.1.4: a voiding Statement marks its target voided — unless the target is itself a voiding
+            // Statement (voiding Statements cannot be voided). A target not yet stored is voided when it arrives.
+            if (ix.VoidsId is { } target)
+            {
+                voidedTargets.Add(target);
+                Set(voidTarget, "target", target);
+                if (await voidTarget.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
+                    changes.Add((ChangeFeed.Statements, target, ChangeOperation.Delete));
+            }
+        }
+        await ChangeLog.RecordRowsAsync(connection, transaction, tenantId, changes, stored, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new XapiStoreResult(XapiStoreStatus.Stored, [.. statements.Select(s => s.Index.Id)], null, stored);
+    }
+
+    private static async Task<Dictionary<string, string>> ExistingHashesAsync(DbConnection connection, DbTransaction transaction, int tenantId,
+        IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Chunks keep the parameter count well under SQLite's and PostgreSQL's limits for big batches.
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await using var command = Command(connection, transaction, "");
+            var sql = new StringBuilder("SELECT id, content_hash FROM xapi_statements WHERE tenant_id = @tenant AND id IN (");
+            Add(command, "tenant", tenantId);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? "" : ", ").Append("@id").Append(i);
+                Add(command, "id" + i.ToString(CultureInfo.InvariantCulture), chunk[i]);
+            }
+            command.CommandText = sql.Append(')').ToString();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) result[reader.GetString(0)] = reader.GetString(1);
+        }
+        return result;
+    }
+
+    private static async Task<HashSet<string>> VoidedTargetsAsync(DbConnection connection, DbTransaction transaction, int tenantId,
+        IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await using var command = Command(connection, transaction, "");
+            var sql = new StringBuilder("SELECT voids_id FROM xapi_statements WHERE tenant_id = @tenant AND voids_id IN (");
+            Add(command, "tenant", tenantId);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? "" : ", ").Append("@id").Append(i);
+                Add(command, "id" + i.ToString(CultureInfo.InvariantCulture), chunk[i]);
+            }
+            command.CommandText = sql.Append(')').ToString();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) result.Add(reader.GetString(0));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// One Statement by id (C §2.1.3): with <paramref name="voided"/> false only if it is not voided (statementId), with
+    /// true only if it is (voidedStatementId).
+    /// </summary>
+    public async Task<XapiStoredStatement?> GetAsync(int tenantId, string id, bool voided, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT sequence, statement, stored FROM xapi_statements WHERE tenant_id = @tenant AND id = @id AND " + (voided ? "voided" : "NOT voided"));
+        Add(command, "tenant", tenantId);
+        Add(command, "id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
+    /// <summary>
+    /// A page of non-voided Statements matching <paramref name="query"/>, newest stored first unless ascending (C §2.1.3),
+    /// fetching one row more than the limit to know whether there is a next page. Parameterised SQL only.
+    /// </summary>
+    /// <remarks>
+    /// C §2.1.3 "Filter Conditions for StatementRefs": with any of agent, verb, activity, registration, a Statement whose
+    /// object is a StatementRef also matches when the Statement it targets matches (voided or not), recursively;
+    /// since/until/limit apply to the referring Statement itself. That is a second, separately ordered and limited branch
+    /// over the (few) referring Statements, so the direct branch keeps its index path; the two are merged by sequence.
+    /// </remarks>
+    public async Task<XapiPage> QueryAsync(int tenantId, XapiStatementQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "");
+        Add(command, "tenant", tenantId);
+        var filters = new StringBuilder();
+        if (query.VerbId is { } verb) { filters.Append(" AND {0}.verb_id = @verb"); Add(command, "verb", verb); }
+        if (query.Registration is { } registration) { filters.Append(" AND {0}.registration = @registration"); Add(command, "registration", registration); }
+        if (query.ActivityId is { } activity)
+        {
+            filters.Append(query.RelatedActivities ? Link("activity", XapiLinkKind.RelatedActivity) : " AND {0}.activity_id = @activity");
+            Add(command, "activity", activity);
+        }
+        if (query.AgentIfi is { } agent)
+        {
+            filters.Append(Link("agent", query.RelatedAgents ? XapiLinkKind.RelatedAgent : XapiLinkKind.Agent));
+            Add(command, "agent", agent);
+        }
+        var window = new StringBuilder(" AND NOT s.voided");
+        if (query.Since is { } since) { window.Append(" AND s.stored > @since"); AddInstant(command, "since", since); }
+        if (query.Until is { } until) { window.Append(" AND s.stored <= @until"); AddInstant(command, "until", until); }
+        if (query.After is { } after) { window.Append(query.Ascending ? " AND s.sequence > @after" : " AND s.sequence < @after"); Add(command, "after", after); }
+        var order = query.Ascending ? " ORDER BY sequence ASC" : " ORDER BY sequence DESC";
+        Add(command, "limit", query.Limit + 1);
+
+        var direct = "SELECT s.sequence, s.statement, s.stored FROM xapi_statements s WHERE s.tenant_id = @tenant" + string.Format(CultureInfo.InvariantCulture, filters.ToString(), "s") + window;
+        if (filters.Length == 0)
+        {
+            command.CommandText = direct + order.Replace("sequence", "s.sequence", StringComparison.Ordinal) + " LIMIT @limit";
+        }
+        else
+        {
+            var targetFilters = string.Format(CultureInfo.InvariantCulture, filters.ToString(), "t");
+            command.CommandText =
+                "WITH RECURSIVE refs(id) AS (" +
+                "SELECT r.id FROM xapi_statements r JOIN xapi_statements t ON t.tenant_id = r.tenant_id AND t.id = r.ref_id " +
+                "WHERE r.tenant_id = @tenant AND r.ref_id IS NOT NULL" + targetFilters +
+                " UNION SELECT r.id FROM xapi_statements r JOIN refs ON r.ref_id = refs.id WHERE r.tenant_id = @tenant) " +
+                "SELECT sequence, statement, stored FROM (" +
+                "SELECT * FROM (" + direct + order.Replace("sequence", "s.sequence", StringComparison.Ordinal) + " LIMIT @limit) d UNION " +
+                "SELECT * FROM (SELECT s.sequence, s.statement, s.stored FROM xapi_statements s JOIN refs ON s.id = refs.id WHERE s.tenant_id = @tenant" + window +
+                order.Replace("sequence", "s.sequence", StringComparison.Ordinal) + " LIMIT @limit) r) m" + order + " LIMIT @limit";
+        }
+        var rows = new List<XapiStoredStatement>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(Read(reader));
+        var more = rows.Count > query.Limit;
+        if (more) rows.RemoveAt(rows.Count - 1);
+        return new XapiPage(rows, more);
+
+        static string Link(string parameter, string kind) =>
+            $" AND EXISTS (SELECT 1 FROM xapi_statement_links l WHERE l.tenant_id = {{0}}.tenant_id AND l.kind = '{kind}' AND l.value = @{parameter} AND l.sequence = {{0}}.sequence)";
+    }
+
+    /// <summary>
+    /// The <c>X-Experience-API-Consistent-Through</c> instant (C §2.1.3): every Statement stored at or before it is
+    /// visible. Writes commit in stored order under the tenant lock, so it is the last committed <c>stored</c>; with no
+    /// Statements yet, the current time less a margin no open write can predate.
+    /// </summary>
+    public async Task<DateTime> ConsistentThroughAsync(int tenantId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT stored FROM xapi_statements WHERE tenant_id = @tenant ORDER BY sequence DESC LIMIT 1");
+        Add(command, "tenant", tenantId);
+        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return value is DateTime d ? DateTime.SpecifyKind(d, DateTimeKind.Utc)
+            : value is string s ? DateTime.SpecifyKind(DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc)
+            : DateTime.UtcNow.AddSeconds(-1);
+    }
+
+    /// <summary>How many Statements a tenant has (voided included): for tests and operators.</summary>
+    public async Task<long> CountAsync(int tenantId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT COUNT(*) FROM xapi_statements WHERE tenant_id = @tenant");
+        Add(command, "tenant", tenantId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    private static XapiStoredStatement Read(DbDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc));
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static void Set(DbCommand command, string name, object? value) => command.Parameters[name].Value = value ?? DBNull.Value;
+
+    private static void AddInstant(DbCommand command, string name, DateTime value)
+    {
+        if (command is NpgsqlCommand npgsql) npgsql.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = DateTime.SpecifyKind(value, DateTimeKind.Utc) });
+        else Add(command, name, value);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Koumu.Interop.Schemas.Xapi;
+using Koumu.Interop.Storage.Xapi;
+using Koumu.Interop.Tests.TestSupport;
+
+namespace Koumu.Interop.Tests.Xapi;
+
+/// <summary>The Statement store on SQLite and PostgreSQL: all-or-nothing batches, id conflicts, voiding, filters, paging.</summary>
+public sealed class StatementStoreTests
+{
+    private static readonly JsonObject Authority = new() { ["objectType"] = "Agent", ["account"] = new JsonObject { ["homePage"] = "https://hub/xapi", ["name"] = "k" } };
+
+    private static Func<DateTimeOffset, IReadOnlyList<PreparedStatement>> Prepare(params string[] statements) => stored =>
+        [.. statements.Select(json => { using var d = JsonDocument.Parse(json); return XapiStatements.Prepare(d.RootElement, XapiVersion.V103, stored, Authority); })];
+
+    private static string Statement(string id, string actor = "a", string verb = "http://x.org/v", string activity = "http://x.org/a", string extra = "") =>
+        $$$"""{"id":"{{{id}}}","actor":{"mbox":"mailto:{{{actor}}}@example.org"},"verb":{"id":"{{{verb}}}"},"object":{"id":"{{{activity}}}"}{{{extra}}}}""";
+
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Same_id_same_content_is_a_no_op_and_different_content_conflicts_without_writing_the_batch(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var statements = new XapiStatementStore(db.Store);
+        var id = Guid.NewGuid().ToString();
+        Assert.Equal(XapiStoreStatus.Stored, (await statements.StoreAsync(db.TenantId, Prepare(Statement(id)), default)).Status);
+        Assert.Equal(XapiStoreStatus.Stored, (await statements.StoreAsync(db.TenantId, Prepare(Statement(id)), default)).Status);
+        Assert.Equal(1, await statements.CountAsync(db.TenantId, default));
+
+        var other = Guid.NewGuid().ToString();
+        var conflict = await statements.StoreAsync(db.TenantId, Prepare(Statement(other), Statement(id, actor: "b")), default);
+        Assert.Equal(XapiStoreStatus.Conflict, conflict.Status);
+        Assert.Equal(id, conflict.ConflictId);
+        Assert.Equal(1, await statements.CountAsync(db.TenantId, default));
+        Assert.Null(await statements.GetAsync(db.TenantId, other, voided: false, default));
+    }
+
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Voiding_marks_the_target_voided_but_never_a_voiding_statement(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var statements = new XapiStatementStore(db.Store);
+        var target = Guid.NewGuid().ToString();
+        var voiding = Guid.NewGuid().ToString();
+        var voidingTheVoiding = Guid.NewGuid().ToString();
+        string Void(string id, string t) => $$$"""{"id":"{{{id}}}","actor":{"mbox":"mailto:a@example.org"},"verb":{"id":"{{{XapiStatementValidator.VoidedVerb}}}"},"object":{"objectType":"StatementRef","id":"{{{t}}}"}}""";
+        await statements.StoreAsync(db.TenantId, Prepare(Statement(target), Void(voiding, target)), default);
+        await statements.StoreAsync(db.TenantId, Prepare(Void(voidingTheVoiding, voiding)), default);
+
+        Assert.Null(await statements.GetAsync(db.TenantId, target, voided: false, default));
+        Assert.NotNull(await statements.GetAsync(db.TenantId, target, voided: true, default));
+        Assert.NotNull(await statements.GetAsync(db.TenantId, voiding, voided: false, default));
+        var page = await statements.QueryAsync(db.TenantId, new XapiStatementQuery { Limit = 10 }, default);
+        Assert.DoesNotContain(page.Statements, s => s.Json.Contains(target + "\",\"actor", StringComparison.Ordinal));
+        Assert.Equal(2, page.Statements.Count);
+    }
+
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_target_arriving_after_its_voiding_statement_is_stored_voided(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var statements = new XapiStatementStore(db.Store);
+        var late = Guid.NewGuid().ToString();
+        var inBatch = Guid.NewGuid().ToString();
+        string Void(string t) => $$$"""{"actor":{"mbox":"mailto:a@example.org"},"verb":{"id":"{{{XapiStatementValidator.VoidedVerb}}}"},"object":{"objectType":"StatementRef","id":"{{{t}}}"}}""";
+        await statements.StoreAsync(db.TenantId, Prepare(Void(late)), default);
+        await statements.StoreAsync(db.TenantId, Prepare(Statement(late), Void(inBatch), Statement(inBatch)), default);
+        Assert.NotNull(await statements.GetAsync(db.TenantId, late, voided: true, default));
+        Assert.NotNull(await statements.GetAsync(db.TenantId, inBatch, voided: true, default));
+    }
+
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Filters_and_paging_visit_every_matching_statement_once_newest_first(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var statements = new XapiStatementStore(db.Store);
+        var ids = new List<string>();
+        for (var batch = 0; batch < 5; batch++)
+        {
+            var jsons = Enumerable.Range(0, 7).Select(i =>
+            {
+                var id = Guid.NewGuid().ToString();
+                ids.Add(id);
+                return Statement(id, actor: i % 2 == 0 ? "even" : "odd", activity: $"http://x.org/a{i % 3}",
+                    extra: ""","context":{"contextActivities":{"parent":{"id":"http://x.org/course"}}}""");
+            }).ToArray();
+            await statements.StoreAsync(db.TenantId, Prepare(jsons), default);
+        }
+        var seen = new List<string>();
+        long? after = null;
+        while (true)
+        {
+            var page = await statements.QueryAsync(db.TenantId, new XapiStatementQuery { Limit = 4, After = after, AgentIfi = "mbox:mailto:even@example.org" }, default);
+            seen.AddRange(page.Statements.Select(s => JsonNode.Parse(s.Json)!["id"]!.GetValue<string>()));
+            if (!page.HasMore) break;
+            after = page.Statements[^1].Sequence;
+        }
+        var expected = ids.Where((_, i) => i % 7 % 2 == 0).Reverse().ToList();
+        Assert.Equal(expected, seen);
+
+        var related = await statements.QueryAsync(db.TenantId, new XapiStatementQuery { Limit = 100, ActivityId = "http://x.org/course", RelatedActivities = true }, default);
+        Assert.Equal(35, related.Statements.Count);
+        var narrow = await statements.QueryAsync(db.TenantId, new XapiStatementQuery { Limit = 100, ActivityId = "http://x.org/course" }, default);
+        Assert.Empty(narrow.Statements);
+        var a0 = await statements.QueryAsync(db.TenantId, new XapiStatementQuery { Limit = 100, ActivityId = "http://x.org/a0", Ascending = true }, default);
+        Assert.Equal(15, a0.Statements.Count);
+        Assert.True(a0.Statements.Zip(a0.Statements.Skip(1)).All(p => p.First.Sequence < p.Second.Sequence));
+    }
+
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Filters_also_match_statements_targeting_a_matching_statement_recursively(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var statements = new XapiStatementStore(db.Store);
+        string Ref(string id, string target, string verb = "http://x.org/comment") =>
+            $$$"""{"id":"{{{id}}}","actor":{"mbox":"mailto:c@example.org"},"verb":{"id":"{{{verb}}}"},"object":{"objectType":"StatementRef","id":"{{{target}}}"}}""";
+        string[] ids = [.. Enumerable.Range(0, 7).Select(_ => Guid.NewGuid().ToString())];
+        var (a, b, c, d, v, other, otherRef) = (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6]);
+        await statements.StoreAsync(db.TenantId, Prepare(
+            Statement(a, verb: "http://x.org/passed"),
+            Ref(b, a),
+            Ref(c, b),
+            Statement(d, verb: "http://x.org/passed"),
+            Ref(v, d, XapiStatementValidator.VoidedVerb),
+            Statement(other, verb: "http://x.org/failed"),
+            Ref(otherRef, other)), default);
+
+        var page = await statements.QueryAsync(db.TenantId, new XapiStatementQuery { Limit = 100, VerbId = "http://x.org/passed", Ascending = true }, default);
+        var found = page.Statements.Select(s => JsonNode.Parse(s.Json)!["id"]!.GetValue<string>()).ToList();
+        // d is voided (not returned itself), but v targets it and d matches.
+        Assert.Equal([a, b, c, v], found);
+
+        var paged = new List<string>();
+        long? after = null;
+        do
+        {
+            var p = await statements.QueryAsync(db.TenantId, new XapiStatementQuery { Limit = 1, VerbId = "http://x.org/passed", After = after }, default);
+            paged.AddRange(p.Statements.Select(s => JsonNode.Parse(s.Json)!["id"]!.GetValue<string>()));
+            after = p.HasMore ? p.Statements[^1].Sequence : null;
+        }
+        while (after is not null);
+        Assert.Equal([v, c, b, a], paged);
+    }
+
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Tenants_do_not_see_each_others_statements(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var statements = new XapiStatementStore(db.Store);
+        var other = await db.CreateOtherTenantAsync("o" + Guid.NewGuid().ToString("N")[..10]);
+        var id = Guid.NewGuid().ToString();
+        await statements.StoreAsync(db.TenantId, Prepare(Statement(id)), default);
+        Assert.Null(await statements.GetAsync(other, id, voided: false, default));
+        Assert.Empty((await statements.QueryAsync(other, new XapiStatementQuery { Limit = 10 }, default)).Statements);
+        // The same id in another tenant is another Statement, not a conflict.
+        Assert.Equal(XapiStoreStatus.Stored, (await statements.StoreAsync(other, Prepare(Statement(id, actor: "z")), default)).Status);
+    }
+}
