@@ -60,7 +60,12 @@ public sealed class TestStore : IAsyncDisposable
         await admin.OpenAsync();
         var name = $"koumu_test_iso_{Guid.NewGuid():N}";
         await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin)) await create.ExecuteNonQueryAsync();
-        var store = new RosterStore(new StorageOptions(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(PostgresServerConnection) { Database = name }.ConnectionString));
+        // Every isolated database gets its own Npgsql pool, kept for the rest of the run: idle connections are closed after
+        // a few seconds so that hundreds of finished fixtures do not hold PostgreSQL's max_connections (53300).
+        var store = new RosterStore(new StorageOptions(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(PostgresServerConnection)
+        {
+            Database = name, ConnectionIdleLifetime = 5, ConnectionPruningInterval = 1, MaxPoolSize = 20,
+        }.ConnectionString));
         await store.MigrateAsync();
         var code = "t" + Guid.NewGuid().ToString("N")[..12];
         return new TestStore(store, await store.EnsureTenantAsync(code, "Test board"), code, null);
