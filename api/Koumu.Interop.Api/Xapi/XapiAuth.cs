@@ -24,7 +24,7 @@ public static class XapiAuth
         HttpContext context, XapiCredentialStore credentials, RosterStore store, Uri? publicBaseUrl, CancellationToken cancellationToken)
     {
         var header = context.Request.Headers.Authorization.ToString();
-        var baseUrl = publicBaseUrl is not null ? publicBaseUrl.ToString().TrimEnd('/') : $"{context.Request.Scheme}://{context.Request.Host}";
+        var baseUrl = OneRoster.RosteringHandlers.BaseUrl(context.Request, publicBaseUrl);
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
             string decoded;
