@@ -46,6 +46,8 @@ public static class TokenEndpoints
         identity.SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application, cancellationToken));
         identity.SetClaim(Caller.TenantClaim, tenant);
         if (orgs.Count > 0) identity.SetClaims(Caller.OrgsClaim, [.. orgs]);
+        if (await clients.CredentialGenerationAsync(application, cancellationToken) is { } generation)
+            identity.SetClaim(Caller.CredentialGenerationClaim, generation);
         identity.SetScopes(scopes);
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
         return TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

@@ -1,5 +1,6 @@
 using Koumu.Interop.Api.Hosting;
 using Koumu.Interop.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 
@@ -35,7 +36,8 @@ public static class AuthSetup
                 options.DisableAccessTokenEncryption();
                 options.SetAccessTokenLifetime(settings.AccessTokenLifetime);
                 // Client-credentials tokens are short-lived and never revoked one by one; storing each would grow a table
-                // by one row per token request. Deleting the client stops new tokens.
+                // by one row per token request. Deleting the client or rotating its secret revokes its tokens through
+                // ClientTokenRevocation instead (a per-client "valid from" instant, cached briefly).
                 options.DisableTokenStorage();
                 var aspNetCore = options.UseAspNetCore().EnableTokenEndpointPassthrough();
                 if (!settings.RequireHttps) aspNetCore.DisableTransportSecurityRequirement();
@@ -44,6 +46,7 @@ public static class AuthSetup
             {
                 options.UseLocalServer();
                 options.UseAspNetCore();
+                options.AddEventHandler(ClientTokenRevocation.RejectRevokedClientTokens.Descriptor);
             });
 
         services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
@@ -52,6 +55,8 @@ public static class AuthSetup
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
                 .RequireAssertion(context => context.User.HasScope(KoumuScopes.Admin)));
+        services.AddSingleton<ClientTokenRevocation>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<ClientRegistry>();
         return services;
     }

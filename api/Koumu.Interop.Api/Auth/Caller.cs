@@ -15,6 +15,9 @@ public static partial class Caller
 
     public const string AllTenants = "*";
 
+    /// <summary>Claim with the client's credential generation at issue time (revocation, see ClientTokenRevocation).</summary>
+    public const string CredentialGenerationClaim = "koumu_cred";
+
     public static string ClientId(this ClaimsPrincipal user) =>
         user.GetClaim(OpenIddictConstants.Claims.Subject) ?? user.GetClaim(OpenIddictConstants.Claims.ClientId) ?? "?";
 

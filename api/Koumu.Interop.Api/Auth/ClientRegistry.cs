@@ -16,12 +16,15 @@ public sealed record ClientCredential(ClientInfo Client, string ClientSecret);
 /// OAuth clients are OpenIddict applications (confidential, client_credentials only). The hub's own data — the tenant
 /// code and the optional org sourcedIds — live in the application's Properties and end up as token claims.
 /// </summary>
-public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
+public sealed class ClientRegistry(IOpenIddictApplicationManager applications, ClientTokenRevocation revocation)
 {
     public const string DemoAdminClientId = "demo-admin";
 
     private const string TenantProperty = "koumu_tenant";
     private const string OrgsProperty = "koumu_orgs";
+
+    /// <summary>Random id of the client's current secret, new on create and rotation; tokens carry it (see ClientTokenRevocation).</summary>
+    public const string CredentialGenerationProperty = "koumu_credential_generation";
 
     public async Task<ClientCredential> CreateAsync(
         string tenant, string? displayName, IReadOnlyCollection<string> scopes, IReadOnlyCollection<string> orgs,
@@ -30,6 +33,7 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         var secret = NewSecret();
         var descriptor = Describe(clientId ?? "koumu-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), secret, tenant, displayName, scopes, orgs);
         await applications.CreateAsync(descriptor, cancellationToken);
+        revocation.Invalidate(descriptor.ClientId!);
         return new ClientCredential(Info(descriptor), secret);
     }
 
@@ -45,6 +49,7 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         var secret = NewSecret();
         var descriptor = Describe(clientId, secret, tenant, displayName, scopes, []);
         await applications.UpdateAsync(existing, descriptor, cancellationToken);
+        revocation.Invalidate(clientId);
         return new ClientCredential(Info(descriptor), secret);
     }
 
@@ -74,7 +79,15 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         var info = await InfoAsync(application, cancellationToken);
         if (callerTenant != Caller.AllTenants && !string.Equals(info.Tenant, callerTenant, StringComparison.Ordinal)) return false;
         await applications.DeleteAsync(application, cancellationToken);
+        revocation.Invalidate(clientId);
         return true;
+    }
+
+    /// <summary>The client's current credential generation (null for clients registered before generations existed).</summary>
+    public async Task<string?> CredentialGenerationAsync(object application, CancellationToken cancellationToken)
+    {
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
+        return properties.TryGetValue(CredentialGenerationProperty, out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
     }
 
     /// <summary>The tenant and orgs stored with the application, for the token's claims.</summary>
@@ -115,6 +128,7 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications)
         foreach (var scope in scopes.Distinct(StringComparer.Ordinal)) descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
         descriptor.Properties[TenantProperty] = JsonSerializer.SerializeToElement(tenant);
         descriptor.Properties[OrgsProperty] = JsonSerializer.SerializeToElement(orgs.Distinct(StringComparer.Ordinal).ToArray());
+        descriptor.Properties[CredentialGenerationProperty] = JsonSerializer.SerializeToElement(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
         return descriptor;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Koumu.Interop.Api.Auth;
 
 namespace Koumu.Interop.Tests.Api;
@@ -117,5 +118,53 @@ public sealed class ClientAdminTests(KoumuApiFactory hub) : IClassFixture<KoumuA
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(before, (await admin.GetFromJsonAsync<JsonElement>("/koumu/admin/v1/clients")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Deleting_a_client_revokes_the_access_tokens_it_already_holds()
+    {
+        var credential = await hub.CreateClientAsync("board-a", [KoumuScopes.Admin]);
+        using var holder = await BearerAsync(credential);
+        using var before = await holder.GetAsync("/koumu/admin/v1/clients");
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        using var admin = await hub.AdminAsync("board-a");
+        using var deleted = await admin.DeleteAsync($"/koumu/admin/v1/clients/{credential.Client.ClientId}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        using var after = await holder.GetAsync("/koumu/admin/v1/clients");
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Rotating_a_secret_revokes_earlier_tokens_and_new_tokens_work()
+    {
+        var credential = await hub.CreateClientAsync("board-a", [KoumuScopes.Admin]);
+        using var old = await BearerAsync(credential);
+        using var before = await old.GetAsync("/koumu/admin/v1/clients");
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        ClientCredential rotated;
+        await using (var scope = hub.Services.CreateAsyncScope())
+            rotated = await scope.ServiceProvider.GetRequiredService<ClientRegistry>().RotateAsync(
+                credential.Client.ClientId, "board-a", "rotated", [KoumuScopes.Admin]);
+
+        using var stale = await old.GetAsync("/koumu/admin/v1/clients");
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+        using var oldSecret = await hub.RequestTokenAsync(credential.Client.ClientId, credential.ClientSecret, KoumuScopes.Admin);
+        Assert.Equal(HttpStatusCode.Unauthorized, oldSecret.StatusCode);
+        using var fresh = await BearerAsync(rotated);
+        using var now = await fresh.GetAsync("/koumu/admin/v1/clients");
+        Assert.Equal(HttpStatusCode.OK, now.StatusCode);
+    }
+
+    private async Task<HttpClient> BearerAsync(ClientCredential credential)
+    {
+        using var response = await hub.RequestTokenAsync(credential.Client.ClientId, credential.ClientSecret, string.Join(' ', credential.Client.Scopes));
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
+        var http = hub.CreateHttpsClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
     }
 }
