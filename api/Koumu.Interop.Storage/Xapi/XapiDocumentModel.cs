@@ -8,7 +8,9 @@ namespace Koumu.Interop.Storage.Xapi;
 /// Learning Record Provider.
 /// </summary>
 /// <remarks>
-/// The key is (tenant, <see cref="ContextKey"/>, <see cref="DocumentKey"/>): SHA-256 digests of the context and the id.
+/// The key is (tenant, <see cref="ContextKey"/>, <see cref="Registration"/>, <see cref="DocumentKey"/>): SHA-256 digests
+/// of the context (kind, activity, agent) and of the id, with the registration between them because C §2.3 lists and
+/// deletes "Activity + Agent [+ registration if specified]" — without a registration, across all of them.
 /// Activity ids are IRIs of up to 4096 characters, Agent IFIs and document ids are unbounded strings, and a PostgreSQL
 /// B-tree entry cannot exceed about 2.7 kB; digests keep every key and index entry fixed-size whatever the client sends,
 /// while the readable columns keep what was sent.
@@ -17,7 +19,7 @@ public sealed class XapiDocumentRow
 {
     public int TenantId { get; set; }
 
-    /// <summary>Hex SHA-256 of (kind, activity id, agent IFI, registration): the State/Profile context (<see cref="XapiDocumentContext.Key"/>).</summary>
+    /// <summary>Hex SHA-256 of (kind, activity id, agent IFI): the State/Profile context (<see cref="XapiDocumentContext.Key"/>).</summary>
     public required string ContextKey { get; set; }
 
     /// <summary>Hex SHA-256 of <see cref="DocumentId"/>.</summary>
@@ -31,8 +33,8 @@ public sealed class XapiDocumentRow
     /// <summary>Canonical IFI of the agent (<c>XapiIdentity.Ifi</c>).</summary>
     public string? AgentIfi { get; set; }
 
-    /// <summary>Lower-case UUID, State documents only (optional there).</summary>
-    public string? Registration { get; set; }
+    /// <summary>Lower-case UUID of a State document's registration; empty when the document has none (a key column cannot be null).</summary>
+    public string Registration { get; set; } = "";
 
     /// <summary>The stateId or profileId as sent.</summary>
     public required string DocumentId { get; set; }
@@ -95,8 +97,8 @@ internal static class XapiDocumentModel
                 b.Property(d => d.DocumentKey).UseCollation("C");
             }
             // A single document: the key. Listing (with since) and deleting a whole context: the (tenant, context) prefix,
-            // then updated for the since bound.
-            b.HasKey(d => new { d.TenantId, d.ContextKey, d.DocumentKey });
+            // then updated for the since bound (the registration, when given, is checked on those rows).
+            b.HasKey(d => new { d.TenantId, d.ContextKey, d.Registration, d.DocumentKey });
             b.HasIndex(d => new { d.TenantId, d.ContextKey, d.Updated });
             b.HasOne<Tenant>().WithMany().HasForeignKey(d => d.TenantId);
         });

@@ -22,12 +22,14 @@ public static class XapiDocumentKind
 
 /// <summary>
 /// Where a document lives: its resource and the parameters that scope its id (C §2.3 "the context given through the
-/// other parameters"). Values are already canonical: the agent as its IFI, the registration lower-case.
+/// other parameters"). Values are already canonical: the agent as its IFI, the registration lower-case. A single
+/// document's registration is part of its identity (none is a registration of its own); listing and deleting a whole
+/// State context without one covers every registration (C §2.3.s4–s5: "Activity + Agent [+ registration if specified]").
 /// </summary>
 public sealed record XapiDocumentContext(string Kind, string? ActivityId, string? AgentIfi, string? Registration)
 {
-    /// <summary>Hex SHA-256 of the parts, each length-prefixed so that no two different contexts encode alike.</summary>
-    public string Key => XapiDocumentStore.Digest(Kind, ActivityId ?? "", AgentIfi ?? "", Registration ?? "");
+    /// <summary>Hex SHA-256 of kind, activity and agent, each length-prefixed so that no two different contexts encode alike.</summary>
+    public string Key => XapiDocumentStore.Digest(Kind, ActivityId ?? "", AgentIfi ?? "");
 }
 
 /// <summary>A stored document: id, content, content type, ETag (unquoted hex SHA-1) and last change.</summary>
@@ -76,10 +78,11 @@ public sealed class XapiDocumentStore(RosterStore store)
 
         XapiDocument? current;
         await using (var read = Command(connection, transaction,
-            "SELECT document_id, content, content_type, etag, updated FROM xapi_documents WHERE tenant_id = @tenant AND context_key = @context AND document_key = @document"))
+            "SELECT document_id, content, content_type, etag, updated FROM xapi_documents WHERE tenant_id = @tenant AND context_key = @context AND registration = @registration AND document_key = @document"))
         {
             Add(read, "tenant", tenantId);
             Add(read, "context", contextKey);
+            Add(read, "registration", context.Registration ?? "");
             Add(read, "document", documentKey);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             current = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDocument(reader) : null;
@@ -93,10 +96,11 @@ public sealed class XapiDocumentStore(RosterStore store)
             case XapiDocumentAction.Delete:
                 if (current is null) return change;
                 await using (var delete = Command(connection, transaction,
-                    "DELETE FROM xapi_documents WHERE tenant_id = @tenant AND context_key = @context AND document_key = @document"))
+                    "DELETE FROM xapi_documents WHERE tenant_id = @tenant AND context_key = @context AND registration = @registration AND document_key = @document"))
                 {
                     Add(delete, "tenant", tenantId);
                     Add(delete, "context", contextKey);
+                    Add(delete, "registration", context.Registration ?? "");
                     Add(delete, "document", documentKey);
                     await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -106,7 +110,7 @@ public sealed class XapiDocumentStore(RosterStore store)
                 await using (var upsert = Command(connection, transaction,
                     "INSERT INTO xapi_documents (tenant_id, context_key, document_key, kind, activity_id, agent_ifi, registration, document_id, content, content_type, etag, updated) " +
                     "VALUES (@tenant, @context, @document, @kind, @activity, @agent, @registration, @id, @content, @type, @etag, @updated) " +
-                    "ON CONFLICT (tenant_id, context_key, document_key) DO UPDATE SET content = excluded.content, content_type = excluded.content_type, " +
+                    "ON CONFLICT (tenant_id, context_key, registration, document_key) DO UPDATE SET content = excluded.content, content_type = excluded.content_type, " +
                     "etag = excluded.etag, updated = excluded.updated"))
                 {
                     Add(upsert, "tenant", tenantId);
@@ -115,7 +119,7 @@ public sealed class XapiDocumentStore(RosterStore store)
                     Add(upsert, "kind", context.Kind);
                     Add(upsert, "activity", context.ActivityId);
                     Add(upsert, "agent", context.AgentIfi);
-                    Add(upsert, "registration", context.Registration);
+                    Add(upsert, "registration", context.Registration ?? "");
                     Add(upsert, "id", documentId);
                     Add(upsert, "content", content);
                     Add(upsert, "type", change.ContentType ?? "application/octet-stream");
@@ -135,37 +139,45 @@ public sealed class XapiDocumentStore(RosterStore store)
         ArgumentNullException.ThrowIfNull(context);
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
-            "SELECT document_id, content, content_type, etag, updated FROM xapi_documents WHERE tenant_id = @tenant AND context_key = @context AND document_key = @document");
+            "SELECT document_id, content, content_type, etag, updated FROM xapi_documents WHERE tenant_id = @tenant AND context_key = @context AND registration = @registration AND document_key = @document");
         Add(command, "tenant", tenantId);
         Add(command, "context", context.Key);
+        Add(command, "registration", context.Registration ?? "");
         Add(command, "document", Digest(documentId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDocument(reader) : null;
     }
 
-    /// <summary>The ids in a context, optionally only those stored or changed after <paramref name="since"/> (exclusive), oldest change first.</summary>
+    /// <summary>
+    /// The ids in a context (without a registration: of every registration, each id once), optionally only those stored
+    /// or changed after <paramref name="since"/> (exclusive), oldest change first.
+    /// </summary>
     public async Task<XapiDocumentList> ListAsync(int tenantId, XapiDocumentContext context, DateTime? since, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
             "SELECT document_id, updated FROM xapi_documents WHERE tenant_id = @tenant AND context_key = @context" +
+            (context.Registration is null ? "" : " AND registration = @registration") +
             (since is null ? "" : " AND updated > @since") + " ORDER BY updated, document_key");
         Add(command, "tenant", tenantId);
         Add(command, "context", context.Key);
+        if (context.Registration is { } registration) Add(command, "registration", registration);
         if (since is { } s) AddInstant(command, "since", s);
         var ids = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         DateTime? last = null;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            ids.Add(reader.GetString(0));
+            var id = reader.GetString(0);
+            if (seen.Add(id)) ids.Add(id);
             last = Utc(reader.GetDateTime(1));
         }
         return new XapiDocumentList(ids, last);
     }
 
-    /// <summary>C §2.3.s5: deletes every State document of a context (activity + agent [+ registration]); returns how many.</summary>
+    /// <summary>C §2.3.s5: deletes every State document of a context (activity + agent [+ registration if given]); returns how many.</summary>
     public async Task<int> DeleteAllAsync(int tenantId, XapiDocumentContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -173,9 +185,11 @@ public sealed class XapiDocumentStore(RosterStore store)
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockAsync(connection, transaction, tenantId, contextKey, cancellationToken).ConfigureAwait(false);
-        await using var delete = Command(connection, transaction, "DELETE FROM xapi_documents WHERE tenant_id = @tenant AND context_key = @context");
+        await using var delete = Command(connection, transaction, "DELETE FROM xapi_documents WHERE tenant_id = @tenant AND context_key = @context" +
+            (context.Registration is null ? "" : " AND registration = @registration"));
         Add(delete, "tenant", tenantId);
         Add(delete, "context", contextKey);
+        if (context.Registration is { } registration) Add(delete, "registration", registration);
         var count = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return count;

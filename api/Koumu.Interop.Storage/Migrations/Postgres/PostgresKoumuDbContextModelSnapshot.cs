@@ -513,6 +513,11 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnName("context_key")
                         .UseCollation("C");
 
+                    b.Property<string>("Registration")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("registration");
+
                     b.Property<string>("DocumentKey")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -555,16 +560,11 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
 
-                    b.Property<string>("Registration")
-                        .HasMaxLength(36)
-                        .HasColumnType("character varying(36)")
-                        .HasColumnName("registration");
-
                     b.Property<DateTime>("Updated")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated");
 
-                    b.HasKey("TenantId", "ContextKey", "DocumentKey");
+                    b.HasKey("TenantId", "ContextKey", "Registration", "DocumentKey");
 
                     b.HasIndex("TenantId", "ContextKey", "Updated");
 

@@ -497,6 +497,11 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("context_key");
 
+                    b.Property<string>("Registration")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("registration");
+
                     b.Property<string>("DocumentKey")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
@@ -538,16 +543,11 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
-                    b.Property<string>("Registration")
-                        .HasMaxLength(36)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("registration");
-
                     b.Property<DateTime>("Updated")
                         .HasColumnType("TEXT")
                         .HasColumnName("updated");
 
-                    b.HasKey("TenantId", "ContextKey", "DocumentKey");
+                    b.HasKey("TenantId", "ContextKey", "Registration", "DocumentKey");
 
                     b.HasIndex("TenantId", "ContextKey", "Updated");
 
