@@ -398,7 +398,7 @@ public static class XapiDocumentEndpoints
     /// C §2.2.s7: the stored object with each top-level property of the posted object set on it (whole values replaced,
     /// nothing merged deeper); stored properties keep their order, new ones follow. Null when either is not a JSON object.
     /// </summary>
-    internal static byte[]? MergeObjects(byte[] stored, byte[] posted)
+    public static byte[]? MergeObjects(byte[] stored, byte[] posted)
     {
         try
         {

@@ -56,7 +56,7 @@ public static class XapiEndpoints
             .AllowAnyOrigin()
             .WithMethods("GET", "HEAD", "PUT", "POST", "DELETE")
             .WithHeaders("Authorization", "Content-Type", VersionHeader, "If-Match", "If-None-Match")
-            .WithExposedHeaders(VersionHeader, ConsistentThroughHeader, "Last-Modified", "Content-Length")));
+            .WithExposedHeaders(VersionHeader, ConsistentThroughHeader, "Last-Modified", "Content-Length", "ETag")));
         return services;
     }
 
