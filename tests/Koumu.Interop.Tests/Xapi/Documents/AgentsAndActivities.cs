@@ -150,6 +150,21 @@ public abstract partial class DocumentSpecification
         Assert.Equal("Newer", (await ActivityAsync(lrs, id))["definition"]!["name"]!["en"]!.GetValue<string>());
     }
 
+    [SkippableFact]
+    public async Task A_batch_of_many_distinct_activities_stores_every_definition()
+    {
+        // More distinct activities than one read chunk (500) and one upsert chunk (200) of the set-based merge.
+        using var lrs = await LrsAsync();
+        var prefix = NewActivity() + "/";
+        var statements = Enumerable.Range(0, 1100).Select(i =>
+            Statement("{\"mbox\":\"mailto:a@example.org\"}", "{\"id\":\"" + prefix + i + "\",\"definition\":{\"name\":{\"en\":\"n" + i + "\"}}}")).ToArray();
+        await PostStatementsAsync(lrs, statements);
+        foreach (var i in new[] { 0, 199, 200, 499, 500, 1099 })
+            Assert.Equal("n" + i, (await ActivityAsync(lrs, prefix + i))["definition"]!["name"]!["en"]!.GetValue<string>());
+        await PostStatementsAsync(lrs, [.. statements.Select(s => s.Replace("\"en\"", "\"ja\"", StringComparison.Ordinal))]);
+        AssertJsonEqual("{\"en\":\"n777\",\"ja\":\"n777\"}", (await ActivityAsync(lrs, prefix + 777))["definition"]!["name"]!.ToJsonString());
+    }
+
     [SkippableTheory]
     [InlineData("")]
     [InlineData("?activityId=1")]
