@@ -19,6 +19,7 @@ public static class KoumuHubApplication
         builder.Services.AddKoumuHub(settings).AddKoumuAuth(settings);
         builder.Services.AddKoumuChanges(builder.Configuration);
         builder.Services.AddXapi(builder.Configuration);
+        builder.Services.AddXapiDocuments();
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
@@ -35,6 +36,7 @@ public static class KoumuHubApplication
         app.MapChangeEndpoints();
         app.MapXapiCredentialEndpoints();
         app.MapXapiEndpoints();
+        app.MapXapiDocumentEndpoints();
         app.MapContractEndpoints();
         return app;
     }

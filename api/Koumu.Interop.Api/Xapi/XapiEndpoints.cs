@@ -54,9 +54,9 @@ public static class XapiEndpoints
         // Access-Control-Allow-Credentials: a foreign page cannot ride on a user's session.
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy
             .AllowAnyOrigin()
-            .WithMethods("GET", "HEAD", "PUT", "POST")
+            .WithMethods("GET", "HEAD", "PUT", "POST", "DELETE")
             .WithHeaders("Authorization", "Content-Type", VersionHeader, "If-Match", "If-None-Match")
-            .WithExposedHeaders(VersionHeader, ConsistentThroughHeader, "Last-Modified", "Content-Length")));
+            .WithExposedHeaders(VersionHeader, ConsistentThroughHeader, "Last-Modified", "Content-Length", "ETag")));
         return services;
     }
 
@@ -85,9 +85,9 @@ public static class XapiEndpoints
     }
 
     /// <summary>What every Statement request shares: CORS, authentication, the version header, then the handler.</summary>
-    private sealed record Request(HttpContext Context, XapiCaller Caller, XapiVersion Version);
+    internal sealed record Request(HttpContext Context, XapiCaller Caller, XapiVersion Version);
 
-    private static async Task<(Request? Request, IResult? Failure)> BeginAsync(HttpContext context, bool write, CancellationToken cancellationToken)
+    internal static async Task<(Request? Request, IResult? Failure)> BeginAsync(HttpContext context, bool write, CancellationToken cancellationToken)
     {
         var services = context.RequestServices;
         var (outcome, caller, message) = await XapiAuth.AuthenticateAsync(context, services.GetRequiredService<XapiCredentialStore>(),
@@ -328,7 +328,7 @@ public static class XapiEndpoints
     /// JSON, or with <c>attachments=true</c> the multipart/mixed response C §1.5.2 asks for: its first part the JSON. This
     /// LRS holds no attachment content (fileUrl attachments only), so that part is the only one.
     /// </summary>
-    private static IResult Json(HttpContext context, JsonNode body, bool attachments)
+    internal static IResult Json(HttpContext context, JsonNode body, bool attachments)
     {
         string text, contentType;
         if (!attachments)
@@ -385,7 +385,7 @@ public static class XapiEndpoints
         Results.Json(new XapiError($"Invalid Statement: {problems[0]}" + (problems.Count > 1 ? $" (and {problems.Count - 1} more)" : ""),
             [.. problems.Select(p => p.ToString())]), statusCode: 400);
 
-    private static IResult Error(int status, string message) => Results.Json(new XapiError(message), statusCode: status);
+    internal static IResult Error(int status, string message) => Results.Json(new XapiError(message), statusCode: status);
 
-    private static string Truncate(string s) => s.Length <= 60 ? s : s[..60] + "…";
+    internal static string Truncate(string s) => s.Length <= 60 ? s : s[..60] + "…";
 }

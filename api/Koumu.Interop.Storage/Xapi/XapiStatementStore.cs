@@ -158,6 +158,7 @@ public sealed class XapiStatementStore(RosterStore store)
                     changes.Add((ChangeFeed.Statements, target, ChangeOperation.Delete));
             }
         }
+        await XapiActivityDefinitions.MergeAsync(connection, transaction, tenantId, statements.Where(p => written.Contains(p.Index.Id)), stored, cancellationToken).ConfigureAwait(false);
         await ChangeLog.RecordRowsAsync(connection, transaction, tenantId, changes, stored, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new XapiStoreResult(XapiStoreStatus.Stored, [.. statements.Select(s => s.Index.Id)], null, stored);
