@@ -416,6 +416,40 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiAttachmentRow", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Sha2")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha2");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("length");
+
+                    b.Property<DateTime>("Stored")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stored");
+
+                    b.HasKey("TenantId", "Sha2");
+
+                    b.ToTable("xapi_attachments", (string)null);
+                });
+
             modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiCredential", b =>
                 {
                     b.Property<string>("Key")
@@ -1996,6 +2030,15 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.RosterExtensionColumn", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiAttachmentRow", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()
