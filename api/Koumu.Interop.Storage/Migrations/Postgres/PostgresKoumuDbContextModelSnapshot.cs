@@ -448,8 +448,7 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
 
                     b.Property<string>("ContentType")
                         .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("text")
                         .HasColumnName("content_type");
 
                     b.Property<long>("Length")

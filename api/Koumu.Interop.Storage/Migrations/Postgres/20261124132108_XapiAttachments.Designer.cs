@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Koumu.Interop.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKoumuDbContext))]
-    [Migration("20261124131845_XapiAttachments")]
+    [Migration("20261124132108_XapiAttachments")]
     partial class XapiAttachments
     {
         /// <inheritdoc />
@@ -451,8 +451,7 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
 
                     b.Property<string>("ContentType")
                         .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("text")
                         .HasColumnName("content_type");
 
                     b.Property<long>("Length")

@@ -17,7 +17,7 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 {
                     tenant_id = table.Column<int>(type: "integer", nullable: false),
                     sha2 = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false, collation: "C"),
-                    content_type = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    content_type = table.Column<string>(type: "text", nullable: false),
                     length = table.Column<long>(type: "bigint", nullable: false),
                     content = table.Column<byte[]>(type: "bytea", nullable: false),
                     stored = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
