@@ -62,7 +62,8 @@ public static class XapiCanonicalFormat
     /// <summary>
     /// The key of a language map the ranges prefer (RFC 4647 §3.4 Lookup, as RFC 9110 §12.5.4 applies Accept-Language):
     /// for each range in order, a key equal to it (case-insensitive), else a key it is a prefix of (basic filtering,
-    /// "en" → "en-US"), else the range with its last subtag cut off, again; <c>*</c> takes the first key. With no match,
+    /// "en" → "en-US"), else the same with the range's last subtag cut off ("en-GB" → "en" → "en-US": a reader of British
+    /// English is better served by American English than by the next range); <c>*</c> takes the first key. With no match,
     /// the first key: the map still has exactly one language (C §2.1.3 "MUST return only one language").
     /// </summary>
     public static string Choose(IReadOnlyList<string> keys, IReadOnlyList<string> languages)
@@ -75,7 +76,7 @@ public static class XapiCanonicalFormat
             for (var candidate = range; candidate.Length > 0; candidate = Truncate(candidate))
             {
                 if (keys.FirstOrDefault(k => string.Equals(k, candidate, StringComparison.OrdinalIgnoreCase)) is { } exact) return exact;
-                if (candidate == range && keys.FirstOrDefault(k => k.StartsWith(candidate + "-", StringComparison.OrdinalIgnoreCase)) is { } narrower) return narrower;
+                if (keys.FirstOrDefault(k => k.StartsWith(candidate + "-", StringComparison.OrdinalIgnoreCase)) is { } narrower) return narrower;
             }
         }
         return keys[0];
