@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -60,30 +61,8 @@ internal static class XapiAlternateRequest
             return (400, "An Alternate Request Syntax request is application/x-www-form-urlencoded (C §1.3).");
         if (request.ContentLength > maxBytes) return (413, $"The body is larger than {maxBytes} bytes.");
 
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            using var reader = new FormReader(new XapiLimitedStream(request.Body, maxBytes))
-            {
-                ValueCountLimit = MaxFields,
-                KeyLengthLimit = MaxFieldNameLength,
-                ValueLengthLimit = (int)Math.Min(maxBytes, int.MaxValue),
-            };
-            var pair = await reader.ReadNextPairAsync(cancellationToken);
-            while (pair is { } p)
-            {
-                if (!fields.TryAdd(p.Key, p.Value)) return (400, $"The form field '{Truncate(p.Key)}' is given more than once.");
-                pair = await reader.ReadNextPairAsync(cancellationToken);
-            }
-        }
-        catch (XapiBodyTooLargeException e)
-        {
-            return (413, e.Message);
-        }
-        catch (InvalidDataException e)
-        {
-            return (400, "The form is malformed: " + e.Message);
-        }
+        var (fields, failure) = await ReadFieldsAsync(context, maxBytes, cancellationToken);
+        if (failure is not null) return failure;
 
         var headers = request.Headers;
         // The form's headers replace the request's own: the request's Content-Type described the form, not the content.
@@ -110,6 +89,54 @@ internal static class XapiAlternateRequest
         request.ContentLength = content is null ? null : body.Length;
         context.Items[RewrittenKey] = true;
         return null;
+    }
+
+    /// <summary>
+    /// The form's fields, each at most once. The host's OAuth validation may have read the form already (a bearer token
+    /// can travel in a form body, RFC 6750 §2.2), consuming the body: then its parsed form is used, held to the same
+    /// limits. Otherwise the body is read here, streaming, within <paramref name="maxBytes"/>.
+    /// </summary>
+    private static async Task<(Dictionary<string, string> Fields, (int, string)? Failure)> ReadFieldsAsync(HttpContext context, long maxBytes, CancellationToken cancellationToken)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (context.Features.Get<IFormFeature>()?.Form is { } parsed)
+        {
+            if (parsed.Count > MaxFields) return (fields, (400, $"A form carries at most {MaxFields} fields."));
+            long size = 0;
+            foreach (var (key, values) in parsed)
+            {
+                if (values.Count != 1) return (fields, (400, $"The form field '{Truncate(key)}' is given more than once."));
+                if (key.Length > MaxFieldNameLength) return (fields, (400, "A form field name is too long."));
+                size += key.Length + values[0]!.Length;
+                if (size > maxBytes) return (fields, (413, $"The body is larger than {maxBytes} bytes."));
+                fields[key] = values[0]!;
+            }
+            return (fields, null);
+        }
+        try
+        {
+            using var reader = new FormReader(new XapiLimitedStream(context.Request.Body, maxBytes))
+            {
+                ValueCountLimit = MaxFields,
+                KeyLengthLimit = MaxFieldNameLength,
+                ValueLengthLimit = (int)Math.Min(maxBytes, int.MaxValue),
+            };
+            var pair = await reader.ReadNextPairAsync(cancellationToken);
+            while (pair is { } p)
+            {
+                if (!fields.TryAdd(p.Key, p.Value)) return (fields, (400, $"The form field '{Truncate(p.Key)}' is given more than once."));
+                pair = await reader.ReadNextPairAsync(cancellationToken);
+            }
+            return (fields, null);
+        }
+        catch (XapiBodyTooLargeException e)
+        {
+            return (fields, (413, e.Message));
+        }
+        catch (InvalidDataException e)
+        {
+            return (fields, (400, "The form is malformed: " + e.Message));
+        }
     }
 
     private static string Truncate(string s) => s.Length <= 60 ? s : s[..60] + "…";

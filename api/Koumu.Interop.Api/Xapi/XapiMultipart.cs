@@ -158,7 +158,12 @@ internal static class XapiMultipart
         }
         catch (InvalidDataException e)
         {
-            // MultipartReader: a missing or broken boundary, an unterminated body, too many or too long part headers.
+            // MultipartReader: a missing or broken boundary, too many or too long part headers.
+            return (null, 400, "The multipart/mixed body is malformed: " + e.Message);
+        }
+        catch (IOException e) when (e is not XapiBodyTooLargeException)
+        {
+            // MultipartReader: the body ended before the closing boundary ("Unexpected end of Stream").
             return (null, 400, "The multipart/mixed body is malformed: " + e.Message);
         }
     }

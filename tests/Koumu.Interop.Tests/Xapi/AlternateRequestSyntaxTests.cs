@@ -119,7 +119,7 @@ public abstract class AlternateRequestSyntaxSpecification
                 _ => Form(fields),
             };
             using var response = await http.PostAsync(url, content);
-            Assert.Equal(status, response.StatusCode);
+            Assert.True(status == response.StatusCode, $"{body}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             Assert.True(response.Headers.Contains("X-Experience-API-Version"));
             Assert.Equal((0L, 0L), await CountsAsync(_hub, tenant));
         }
@@ -151,10 +151,12 @@ public abstract class AlternateRequestSyntaxSpecification
             using var put = await http.PostAsync("/xapi/statements?method=PUT", Form(("Authorization", authorization), ("X-Experience-API-Version", "1.0.3"),
                 ("Content-Type", "text/plain"), ("statementId", Guid.NewGuid().ToString()), ("content", Statement())));
             Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
-            var form = new ByteArrayContent(Encoding.UTF8.GetBytes("%%%=%%%&content=%ZZ"));
+            // Broken percent-encoding decodes leniently; the content it leaves is no Statement.
+            var form = new ByteArrayContent(Encoding.UTF8.GetBytes($"Authorization={Uri.EscapeDataString(authorization)}&X-Experience-API-Version=1.0.3&statementId={Guid.NewGuid()}&%%%=%%%&content=%ZZ"));
             form.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
             using var broken = await http.PostAsync("/xapi/statements?method=PUT", form);
             Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+            Assert.Equal((0L, 0L), await CountsAsync(_hub, tenant));
         }
     }
 }
