@@ -7,6 +7,7 @@ using Koumu.Interop.Schemas.Xapi;
 using Koumu.Interop.Storage;
 using Koumu.Interop.Storage.Xapi;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Koumu.Interop.Api.Xapi;
 
@@ -29,8 +30,13 @@ public sealed record XapiSettings(long MaxRequestBytes, int MaxLimit)
 
 /// <summary>
 /// The xAPI Statement resource (C §2.1) at <c>/xapi/statements</c>, for xAPI 1.0.3 and 2.0 negotiated per request
-/// (docs/decisions/0007-xapi-lrs.md), and the About resource. Not built yet, so not routed: the State, Agent/Activity
-/// Profile, Agents and Activities resources, multipart/mixed attachments, signed Statements, the Alternate Request Syntax.
+/// (docs/decisions/0007-xapi-lrs.md), and the About resource. Built: PUT/POST (application/json, or multipart/mixed with
+/// attachment parts matched by SHA-2, C §1.5.2 — <see cref="XapiMultipart"/>), signed Statements verified on the way in
+/// (D §2.6 — <see cref="XapiSignature"/>), GET/HEAD with every filter, <c>more</c> paging, format exact/ids/canonical
+/// (one language per Activity/Verb map by Accept-Language), <c>attachments=true</c> as multipart/mixed with the stored
+/// contents, Last-Modified and X-Experience-API-Consistent-Through; the Alternate Request Syntax under 1.0.3 only
+/// (C §1.3 — <see cref="XapiAlternateRequest"/>; 400 under 2.0). Not here: the document resources (State, Agent and
+/// Activity Profile), Agents and Activities; canonical Activity definitions merged across Statements.
 /// </summary>
 public static class XapiEndpoints
 {
@@ -47,6 +53,7 @@ public static class XapiEndpoints
     {
         services.AddSingleton(XapiSettings.From(configuration));
         services.AddSingleton(sp => new XapiStatementStore(sp.GetRequiredService<RosterStore>()));
+        services.AddSingleton(sp => new XapiAttachmentStore(sp.GetRequiredService<RosterStore>()));
         services.AddSingleton(sp => new XapiCredentialStore(sp.GetRequiredService<RosterStore>()));
         services.AddSingleton(sp => new XapiCursor(XapiCursor.DeriveKey(sp.GetRequiredService<HubSettings>().SigningKeyPath)));
         // C Appendix C / xapi.md §1.4: Activity Providers run in browsers (content launched from an LMS), so the LRS
@@ -81,7 +88,7 @@ public static class XapiEndpoints
     {
         context.Response.Headers[VersionHeader] = XapiVersion.V200.Header();
         var body = new JsonObject { ["version"] = new JsonArray(XapiVersion.V103.Header(), XapiVersion.V200.Header()), ["extensions"] = new JsonObject() };
-        return Json(context, body, attachments: false);
+        return Json(context, body);
     }
 
     /// <summary>What every Statement request shares: CORS, authentication, the version header, then the handler.</summary>
@@ -107,7 +114,35 @@ public static class XapiEndpoints
         if (header.Count > 1 || !XapiVersions.TryParseHeader(header[0], out var version))
             return (null, Error(StatusCodes.Status400BadRequest, $"{VersionHeader} '{Truncate(header.ToString())}' is not supported; send 1.0.x or 2.0.x."));
         context.Response.Headers[VersionHeader] = version.Header();
-        return (new Request(context, caller, version), null);
+        var request = new Request(context, caller, version);
+        // IEEE 9274.1.1 removed the Alternate Request Syntax (C §1.3 of 1.0.3); the 2.0 battery expects 4xx for it.
+        if (XapiAlternateRequest.WasRewritten(context) && version == XapiVersion.V200)
+            return (null, await FinishAsync(request, Error(400, "xAPI 2.0 has no Alternate Request Syntax (?method=); send the request as itself."), cancellationToken));
+        return (request, null);
+    }
+
+    /// <summary>
+    /// C §1.3: a POST with <c>?method=</c> is the request its form describes: rewritten, then handled by that method's
+    /// handler (authentication, version, validation as usual).
+    /// </summary>
+    private static async Task<IResult> AlternateAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var max = context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes;
+        if (await XapiAlternateRequest.RewriteAsync(context, max, cancellationToken) is { } refusal)
+        {
+            context.Response.Headers[VersionHeader] = XapiVersion.V200.Header();
+            return Error(refusal.Status, refusal.Message);
+        }
+        switch (context.Request.Method)
+        {
+            case "PUT": return await PutAsync(context, cancellationToken);
+            case "POST": return await PostAsync(context, cancellationToken);
+            case "GET" or "HEAD": return await GetAsync(context, cancellationToken);
+            default:
+                context.Response.Headers[VersionHeader] = XapiVersion.V200.Header();
+                context.Response.Headers.Allow = "GET, HEAD, PUT, POST";
+                return Error(StatusCodes.Status405MethodNotAllowed, $"The Statement resource has no {context.Request.Method}.");
+        }
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, CancellationToken cancellationToken)
@@ -120,18 +155,20 @@ public static class XapiEndpoints
         if (!query.TryGetValue("statementId", out var ids) || ids.Count != 1 || !XapiFormats.IsUuid(ids[0]!))
             return await FinishAsync(request, Error(400, "PUT statements needs exactly one statementId parameter holding a UUID."), cancellationToken);
         var statementId = XapiFormats.NormalizeUuid(ids[0]!);
-        var (body, bodyFailure) = await ReadBodyAsync(context, cancellationToken);
-        if (body is null) return await FinishAsync(request, bodyFailure!, cancellationToken);
-        using var document = XapiStatements.Parse(body.Value, allowArray: false, out var statements, out var parseProblem);
+        var (body, status, message) = await XapiMultipart.ReadAsync(context.Request, context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes, cancellationToken);
+        if (body is null) return await FinishAsync(request, Error(status, message!), cancellationToken);
+        using var document = XapiStatements.Parse(body.Json, allowArray: false, out var statements, out var parseProblem);
         if (parseProblem is not null) return await FinishAsync(request, Invalid(parseProblem), cancellationToken);
         var statement = statements[0];
-        var problems = Check(statement, request.Version, "$");
+        var problems = XapiStatementValidator.Validate(statement, request.Version, "$").ToList();
         // C §2.1.1: the id in the body, if any, must match the statementId parameter.
         if (statement.TryGetProperty("id", out var bodyId) && bodyId.ValueKind == JsonValueKind.String && !string.Equals(bodyId.GetString(), statementId, StringComparison.OrdinalIgnoreCase))
             problems.Add(new XapiProblem("$.id", "does not match the statementId parameter"));
         if (problems.Count > 0) return await FinishAsync(request, Invalid(problems), cancellationToken);
+        var (contents, attachmentFailure) = await CheckAttachmentsAsync(statements, ["$"], body, context, cancellationToken);
+        if (attachmentFailure is not null) return await FinishAsync(request, attachmentFailure, cancellationToken);
         var result = await context.RequestServices.GetRequiredService<XapiStatementStore>().StoreAsync(request.Caller.TenantId,
-            stored => [XapiStatements.Prepare(statement, request.Version, stored, request.Caller.Authority, statementId)], cancellationToken);
+            stored => [XapiStatements.Prepare(statement, request.Version, stored, request.Caller.Authority, statementId)], contents, cancellationToken);
         if (result.Status == XapiStoreStatus.Conflict)
             return await FinishAsync(request, Error(409, $"Statement {result.ConflictId} already exists with different content; Statements are immutable."), cancellationToken);
         return await FinishAsync(request, Results.NoContent(), cancellationToken);
@@ -139,50 +176,80 @@ public static class XapiEndpoints
 
     private static async Task<IResult> PostAsync(HttpContext context, CancellationToken cancellationToken)
     {
+        if (XapiAlternateRequest.Applies(context.Request)) return await AlternateAsync(context, cancellationToken);
         var (request, failure) = await BeginAsync(context, write: true, cancellationToken);
         if (request is null) return failure!;
         if (context.Request.Query.Count > 0)
-            return await FinishAsync(request, Error(400, $"POST statements takes no query parameters (got '{Truncate(context.Request.Query.Keys.First())}'); the Alternate Request Syntax is not supported."), cancellationToken);
-        var (body, bodyFailure) = await ReadBodyAsync(context, cancellationToken);
-        if (body is null) return await FinishAsync(request, bodyFailure!, cancellationToken);
-        using var document = XapiStatements.Parse(body.Value, allowArray: true, out var statements, out var parseProblem);
+            return await FinishAsync(request, Error(400, $"POST statements takes no query parameters (got '{Truncate(context.Request.Query.Keys.First())}'; the Alternate Request Syntax sends method alone)."), cancellationToken);
+        var (body, status, message) = await XapiMultipart.ReadAsync(context.Request, context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes, cancellationToken);
+        if (body is null) return await FinishAsync(request, Error(status, message!), cancellationToken);
+        using var document = XapiStatements.Parse(body.Json, allowArray: true, out var statements, out var parseProblem);
         if (parseProblem is not null) return await FinishAsync(request, Invalid(parseProblem), cancellationToken);
         var array = document!.RootElement.ValueKind == JsonValueKind.Array;
         var problems = new List<XapiProblem>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var paths = new List<string>(statements.Count);
         for (var i = 0; i < statements.Count && problems.Count < XapiStatementValidator.MaxProblems; i++)
         {
             var path = array ? $"$[{i}]" : "$";
-            problems.AddRange(Check(statements[i], request.Version, path));
+            paths.Add(path);
+            problems.AddRange(XapiStatementValidator.Validate(statements[i], request.Version, path));
             // C §2.1.2: a batch repeating an id is rejected.
             if (statements[i].ValueKind == JsonValueKind.Object && statements[i].TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
                 && XapiFormats.IsUuid(id.GetString()!) && !seen.Add(XapiFormats.NormalizeUuid(id.GetString()!)))
                 problems.Add(new XapiProblem(path + ".id", "is used by another Statement of this batch"));
         }
         if (problems.Count > 0) return await FinishAsync(request, Invalid(problems), cancellationToken);
+        var (contents, attachmentFailure) = await CheckAttachmentsAsync(statements, paths, body, context, cancellationToken);
+        if (attachmentFailure is not null) return await FinishAsync(request, attachmentFailure, cancellationToken);
         var result = await context.RequestServices.GetRequiredService<XapiStatementStore>().StoreAsync(request.Caller.TenantId,
-            stored => [.. statements.Select(s => XapiStatements.Prepare(s, request.Version, stored, request.Caller.Authority))], cancellationToken);
+            stored => [.. statements.Select(s => XapiStatements.Prepare(s, request.Version, stored, request.Caller.Authority))], contents, cancellationToken);
         if (result.Status == XapiStoreStatus.Conflict)
             return await FinishAsync(request, Error(409, $"Statement {result.ConflictId} already exists with different content; nothing of this batch was stored."), cancellationToken);
         return await FinishAsync(request, Results.Json(result.Ids), cancellationToken);
     }
 
-    /// <summary>Validation plus the one transport rule of Statements in an application/json body (C §1.5.2): attachments must be fileUrl ones.</summary>
-    private static List<XapiProblem> Check(JsonElement statement, XapiVersion version, string path)
+    /// <summary>
+    /// The transport rules of attachments (C §1.5.2) and signatures (D §2.6), for valid Statements: every attachment has
+    /// a fileUrl or a part with its SHA-2; every part belongs to an attachment; signatures verify. Returns the contents to
+    /// store (each part once, with the contentType its attachment declares) or the 400 to answer.
+    /// </summary>
+    private static async Task<(IReadOnlyCollection<XapiAttachmentContent>? Contents, IResult? Failure)> CheckAttachmentsAsync(
+        IReadOnlyList<JsonElement> statements, IReadOnlyList<string> paths, XapiRequestBody body, HttpContext context, CancellationToken cancellationToken)
     {
-        var problems = XapiStatementValidator.Validate(statement, version, path).ToList();
-        if (problems.Count == 0 && statement.TryGetProperty("attachments", out var attachments))
+        var problems = new List<XapiProblem>();
+        var declared = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < statements.Count; i++)
         {
-            var i = 0;
-            foreach (var a in attachments.EnumerateArray())
+            foreach (var (holder, holderPath) in new[] { (statements[i], paths[i]), (statements[i].GetProperty("object"), paths[i] + ".object") })
             {
-                if (!a.TryGetProperty("fileUrl", out _))
-                    problems.Add(new XapiProblem($"{path}.attachments[{i}].fileUrl",
-                        "is required: this LRS accepts Statements as application/json only, so an attachment's content cannot travel with it"));
-                i++;
+                if (!holder.TryGetProperty("attachments", out var attachments)) continue;
+                var j = 0;
+                foreach (var a in attachments.EnumerateArray())
+                {
+                    var sha2 = a.GetProperty("sha2").GetString()!.ToLowerInvariant();
+                    declared.TryAdd(sha2, a.GetProperty("contentType").GetString()!);
+                    if (!a.TryGetProperty("fileUrl", out _) && !body.Parts.ContainsKey(sha2))
+                        problems.Add(new XapiProblem($"{holderPath}.attachments[{j}].fileUrl", body.Multipart
+                            ? "is required when no part of the multipart/mixed request has this attachment's sha2 (C §1.5.2)"
+                            : "is required in an application/json request; send the content as a part of a multipart/mixed request instead (C §1.5.2)"));
+                    j++;
+                }
             }
+            if (problems.Count >= XapiStatementValidator.MaxProblems) break;
         }
-        return problems;
+        if (problems.Count > 0) return (null, Invalid(problems));
+        // C §1.5.2: parts are matched to attachments by SHA-2 only; a part no attachment names has no place in the request.
+        if (body.Parts.Keys.FirstOrDefault(h => !declared.ContainsKey(h)) is { } stray)
+            return (null, Error(400, $"A multipart part with {XapiMultipart.HashHeader} {stray[..16]}… matches no attachment of the Statement(s)."));
+        var max = context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes;
+        for (var i = 0; i < statements.Count && problems.Count < XapiStatementValidator.MaxProblems; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            problems.AddRange(await XapiSignature.VerifyAsync(statements[i], paths[i], body.Parts, max));
+        }
+        if (problems.Count > 0) return (null, Invalid(problems));
+        return ([.. body.Parts.Values.Select(p => new XapiAttachmentContent(p.Sha2, declared[p.Sha2], p.Content))], null);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, CancellationToken cancellationToken)
@@ -215,7 +282,8 @@ public static class XapiEndpoints
             var found = await statementsStore.GetAsync(request.Caller.TenantId, XapiFormats.NormalizeUuid(id), voided: single == "voidedStatementId", cancellationToken);
             if (found is null) return await FinishAsync(request, Error(404, $"No {(single == "voidedStatementId" ? "voided " : "")}Statement {id}."), cancellationToken);
             context.Response.Headers.LastModified = found.Stored.ToString("R", CultureInfo.InvariantCulture);
-            return await FinishAsync(request, Json(context, Shape(found.Json, format), attachments), cancellationToken);
+            var one = Shape(context, found.Json, format);
+            return await FinishAsync(request, attachments ? new XapiMultipart.Response(one, [.. XapiMultipart.AttachmentHashes(one)], request.Caller.TenantId) : Json(context, one), cancellationToken);
         }
 
         XapiCursor.State state;
@@ -243,12 +311,14 @@ public static class XapiEndpoints
         }
         var result = new JsonObject
         {
-            ["statements"] = new JsonArray([.. page.Statements.Select(s => (JsonNode)Shape(s.Json, state.Format))]),
+            ["statements"] = new JsonArray([.. page.Statements.Select(s => (JsonNode)Shape(context, s.Json, state.Format))]),
             ["more"] = moreLink,
         };
         var lastModified = page.Statements.Count == 0 ? (DateTime?)null : page.Statements.Max(s => s.Stored);
         if (lastModified is { } lm) context.Response.Headers.LastModified = lm.ToString("R", CultureInfo.InvariantCulture);
-        return await FinishAsync(request, Json(context, result, state.Attachments), cancellationToken);
+        if (!state.Attachments) return await FinishAsync(request, Json(context, result), cancellationToken);
+        var hashes = result["statements"]!.AsArray().OfType<JsonObject>().SelectMany(XapiMultipart.AttachmentHashes).ToList();
+        return await FinishAsync(request, new XapiMultipart.Response(result, hashes, request.Caller.TenantId), cancellationToken);
     }
 
     private static (XapiCursor.State? State, string? Error) ParseQuery(IQueryCollection query, Request request, XapiSettings settings, string format, bool attachments)
@@ -315,32 +385,28 @@ public static class XapiEndpoints
     }
 
     /// <summary>
-    /// exact: the Statement as stored. canonical: the same for now (language maps are returned whole rather than
-    /// reduced to the Accept-Language's one language; documented in decision 0007). ids: identifiers only.
+    /// C §2.1.3 formats. exact: the Statement as stored. ids: identifiers only. canonical: one language per Activity and
+    /// Verb language map, chosen by Accept-Language for each map (<see cref="XapiCanonicalFormat"/>); the answer then
+    /// varies with Accept-Language.
     /// </summary>
-    private static JsonObject Shape(string json, string format)
+    private static JsonObject Shape(HttpContext context, string json, string format)
     {
         var node = JsonNode.Parse(json)!.AsObject();
-        return format == "ids" ? XapiStatements.IdsFormat(node) : node;
+        switch (format)
+        {
+            case "ids": return XapiStatements.IdsFormat(node);
+            case "canonical":
+                context.Response.Headers.Vary = HeaderNames.AcceptLanguage;
+                return XapiCanonicalFormat.Apply(node, XapiCanonicalFormat.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString()));
+            default: return node;
+        }
     }
 
-    /// <summary>
-    /// JSON, or with <c>attachments=true</c> the multipart/mixed response C §1.5.2 asks for: its first part the JSON. This
-    /// LRS holds no attachment content (fileUrl attachments only), so that part is the only one.
-    /// </summary>
-    internal static IResult Json(HttpContext context, JsonNode body, bool attachments)
+    /// <summary>A JSON answer; HEAD gets the same headers without the body (C §1.1).</summary>
+    private static IResult Json(HttpContext context, JsonNode body)
     {
-        string text, contentType;
-        if (!attachments)
-        {
-            (text, contentType) = (body.ToJsonString(XapiStatements.WriteOptions), "application/json; charset=utf-8");
-        }
-        else
-        {
-            var boundary = "xapi-" + Guid.NewGuid().ToString("N");
-            (text, contentType) = ($"--{boundary}\r\nContent-Type: application/json\r\n\r\n{body.ToJsonString(XapiStatements.WriteOptions)}\r\n--{boundary}--\r\n", $"multipart/mixed; boundary={boundary}");
-        }
-        // C §1.1: HEAD answers exactly like GET, headers included, without the body.
+        var text = body.ToJsonString(XapiStatements.WriteOptions);
+        const string contentType = "application/json; charset=utf-8";
         if (HttpMethods.IsHead(context.Request.Method))
         {
             context.Response.ContentType = contentType;
@@ -356,27 +422,6 @@ public static class XapiEndpoints
         var through = await request.Context.RequestServices.GetRequiredService<XapiStatementStore>().ConsistentThroughAsync(request.Caller.TenantId, cancellationToken);
         request.Context.Response.Headers[ConsistentThroughHeader] = XapiFormats.FormatTimestamp(new DateTimeOffset(through));
         return result;
-    }
-
-    /// <summary>Reads a JSON body up to the configured limit: 413 above it (declared or counted), 400 for another content type.</summary>
-    private static async Task<(ReadOnlyMemory<byte>? Body, IResult? Failure)> ReadBodyAsync(HttpContext context, CancellationToken cancellationToken)
-    {
-        var max = context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes;
-        var contentType = context.Request.ContentType;
-        if (contentType is null || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
-            || !string.Equals(media.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)
-            || (media.Charset.HasValue && !string.Equals(media.Charset.Value, "utf-8", StringComparison.OrdinalIgnoreCase)))
-            return (null, Error(400, "Content-Type must be application/json (UTF-8)."));
-        if (context.Request.ContentLength > max) return (null, Error(413, $"The body is larger than {max} bytes."));
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > max) return (null, Error(413, $"The body is larger than {max} bytes."));
-            buffer.Write(chunk, 0, read);
-        }
-        return (buffer.ToArray(), null);
     }
 
     private static IResult Invalid(XapiProblem problem) => Invalid([problem]);

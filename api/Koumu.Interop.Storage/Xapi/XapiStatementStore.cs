@@ -55,7 +55,15 @@ public sealed class XapiStatementStore(RosterStore store)
     /// (never earlier than the tenant's last one). A repeated id whose content differs from the stored Statement is a
     /// conflict (nothing is written); one with the same content is a no-op (C §2.1.1–2.1.2).
     /// </summary>
-    public async Task<XapiStoreResult> StoreAsync(int tenantId, Func<DateTimeOffset, IReadOnlyList<PreparedStatement>> prepare, CancellationToken cancellationToken)
+    public Task<XapiStoreResult> StoreAsync(int tenantId, Func<DateTimeOffset, IReadOnlyList<PreparedStatement>> prepare, CancellationToken cancellationToken) =>
+        StoreAsync(tenantId, prepare, null, cancellationToken);
+
+    /// <summary>
+    /// Stores a batch with the attachment contents its request carried (C §1.5.2), written in the same transaction:
+    /// nothing of a failed or conflicting batch remains, its attachments included.
+    /// </summary>
+    public async Task<XapiStoreResult> StoreAsync(int tenantId, Func<DateTimeOffset, IReadOnlyList<PreparedStatement>> prepare,
+        IReadOnlyCollection<XapiAttachmentContent>? attachments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prepare);
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -160,6 +168,7 @@ public sealed class XapiStatementStore(RosterStore store)
         }
         await XapiActivityDefinitions.MergeAsync(connection, transaction, tenantId, statements.Where(p => written.Contains(p.Index.Id)), stored, cancellationToken).ConfigureAwait(false);
         await ChangeLog.RecordRowsAsync(connection, transaction, tenantId, changes, stored, cancellationToken).ConfigureAwait(false);
+        await XapiAttachmentStore.InsertAsync(connection, transaction, tenantId, attachments, stored, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new XapiStoreResult(XapiStoreStatus.Stored, [.. statements.Select(s => s.Index.Id)], null, stored);
     }

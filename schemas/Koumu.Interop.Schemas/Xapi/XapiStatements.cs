@@ -175,6 +175,17 @@ public static class XapiStatements
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
+    /// <summary>
+    /// A JSON value in canonical text: keys sorted (ordinal), numbers by value, no white space; two values that are the
+    /// same JSON value have the same text (used to compare a signed Statement with the received one, D §2.6).
+    /// </summary>
+    public static string CanonicalText(JsonNode? node)
+    {
+        var sb = new StringBuilder();
+        Canonical(node, sb);
+        return sb.ToString();
+    }
+
     private static void Canonical(JsonNode? node, StringBuilder sb, bool top = false)
     {
         switch (node)
@@ -288,6 +299,11 @@ public static class XapiStatements
         {
             if (context["instructor"] is JsonObject instructor) context["instructor"] = ReduceActor(instructor);
             if (context["team"] is JsonObject team) context["team"] = ReduceActor(team);
+            // xAPI 2.0 context agents and groups are Agents and Groups too.
+            if (context["contextAgents"] is JsonArray contextAgents)
+                foreach (var ca in contextAgents.OfType<JsonObject>()) if (ca["agent"] is JsonObject a) ca["agent"] = ReduceActor(a);
+            if (context["contextGroups"] is JsonArray contextGroups)
+                foreach (var cg in contextGroups.OfType<JsonObject>()) if (cg["group"] is JsonObject g) cg["group"] = ReduceActor(g);
             if (context["contextActivities"] is JsonObject lists)
                 foreach (var (key, value) in lists.ToList())
                     if (value is JsonArray array)

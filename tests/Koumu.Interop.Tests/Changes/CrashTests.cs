@@ -121,15 +121,22 @@ public sealed class CrashTests(ITestOutputHelper output)
     }
 
     /// <summary>Starts the hub as its own process on the folder and database, and waits until it serves.</summary>
-    internal static async Task<Process> StartHubAsync(string folder, StorageOptions storage, params string[] settings)
+    internal static Task<Process> StartHubAsync(string folder, StorageOptions storage, params string[] settings) =>
+        StartHubAsync(folder, storage, FreePort(), settings);
+
+    /// <summary>A loopback port nobody listens on (for a hub process the test talks to).</summary>
+    internal static int FreePort()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-        }
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    /// <summary>Starts the hub as its own process on 127.0.0.1:<paramref name="port"/>, and waits until it serves.</summary>
+    internal static async Task<Process> StartHubAsync(string folder, StorageOptions storage, int port, params string[] settings)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = folder,

@@ -157,7 +157,7 @@ public abstract class StatementResourceSpecification
     public async Task A_thousand_generated_malformed_statements_are_each_400_naming_the_problem_and_nothing_is_stored()
     {
         using var lrs = await _hub.LrsClientAsync(XapiHub.NewTenant());
-        var mutations = XapiSamples.Mutations;
+        var mutations = XapiSamples.Mutations.Where(m => !m.Only200).ToList();
         var cases = Gen.Select(XapiSamples.Statement(XapiVersion.V103), Gen.Int[0, mutations.Count - 1]).Array[1000].Single(_ => true, seed: "0N0XIzNsQ0O2");
         foreach (var (statement, index) in cases)
         {

@@ -5,7 +5,7 @@ using Koumu.Interop.Schemas.Xapi;
 namespace Koumu.Interop.Tests.Xapi;
 
 /// <summary>One rule violation applied to a valid Statement: the JSON path the rejection must name.</summary>
-public sealed record XapiMutation(string Rule, Func<JsonObject, string> Apply, bool Only103 = false);
+public sealed record XapiMutation(string Rule, Func<JsonObject, string> Apply, bool Only103 = false, bool Only200 = false);
 
 /// <summary>CsCheck generators of valid xAPI Statements (D §2.4) and one mutation per validation rule.</summary>
 public static class XapiSamples
@@ -212,5 +212,53 @@ public static class XapiSamples
         new("attachments need sha2", s => { s["attachments"] = new JsonArray(new JsonObject { ["usageType"] = "http://example.org/u", ["display"] = new JsonObject { ["en"] = "a" }, ["contentType"] = "text/plain", ["length"] = 1, ["fileUrl"] = "https://example.org/f" }); return "$.attachments[0].sha2"; }),
         new("authority group has two members", s => { s["authority"] = new JsonObject { ["objectType"] = "Group", ["member"] = new JsonArray(new JsonObject { ["mbox"] = "mailto:a@example.org" }) }; return "$.authority.member"; }),
         new("contextAgents exist only in 2.0", s => { Ctx(s)["contextAgents"] = new JsonArray(); return "$.context.contextAgents"; }, Only103: true),
+        new("contextAgent objectType is required", s => { Ctx(s)["contextAgents"] = new JsonArray(new JsonObject { ["agent"] = new JsonObject { ["mbox"] = "mailto:t@example.org" } }); return "$.context.contextAgents[0].objectType"; }, Only200: true),
+        new("contextAgent relevantTypes are IRIs", s => { Ctx(s)["contextAgents"] = new JsonArray(new JsonObject { ["objectType"] = "contextAgent", ["agent"] = new JsonObject { ["mbox"] = "mailto:t@example.org" }, ["relevantTypes"] = new JsonArray("teacher") }); return "$.context.contextAgents[0].relevantTypes[0]"; }, Only200: true),
+        new("contextAgent relevantTypes is not empty", s => { Ctx(s)["contextAgents"] = new JsonArray(new JsonObject { ["objectType"] = "contextAgent", ["agent"] = new JsonObject { ["mbox"] = "mailto:t@example.org" }, ["relevantTypes"] = new JsonArray() }); return "$.context.contextAgents[0].relevantTypes"; }, Only200: true),
+        new("contextGroup group is a Group", s => { Ctx(s)["contextGroups"] = new JsonArray(new JsonObject { ["objectType"] = "contextGroup", ["group"] = new JsonObject { ["mbox"] = "mailto:g@example.org" } }); return "$.context.contextGroups[0].group.objectType"; }, Only200: true),
+        new("attachment fileUrl is an IRI", s => { s["attachments"] = new JsonArray(Attachment(a => a["fileUrl"] = "file name")); return "$.attachments[0].fileUrl"; }),
+        new("attachment length is a non-negative integer", s => { s["attachments"] = new JsonArray(Attachment(a => a["length"] = -3)); return "$.attachments[0].length"; }),
+        new("attachment sha2 is hex SHA-2", s => { s["attachments"] = new JsonArray(Attachment(a => a["sha2"] = "abc")); return "$.attachments[0].sha2"; }),
+        new("attachment display is a language map", s => { s["attachments"] = new JsonArray(Attachment(a => a["display"] = "report")); return "$.attachments[0].display"; }),
+        new("attachment usageType is an IRI", s => { s["attachments"] = new JsonArray(Attachment(a => a["usageType"] = "report")); return "$.attachments[0].usageType"; }),
+        new("attachments are an array", s => { s["attachments"] = new JsonObject(); return "$.attachments"; }),
+        new("verb display is a language map", s => { s["verb"] = new JsonObject { ["id"] = Attempted, ["display"] = "attempted" }; return "$.verb.display"; }),
+        new("score max is a number", s => { Res(s)["score"] = new JsonObject { ["max"] = "10" }; return "$.result.score.max"; }),
+        new("SubStatement has no version", s => { s["object"] = new JsonObject { ["objectType"] = "SubStatement", ["version"] = "1.0.0", ["actor"] = new JsonObject { ["mbox"] = "mailto:a@example.org" }, ["verb"] = new JsonObject { ["id"] = Attempted }, ["object"] = new JsonObject { ["id"] = "http://example.org/a" } }; return "$.object.version"; }),
+        new("SubStatement has no authority", s => { s["object"] = new JsonObject { ["objectType"] = "SubStatement", ["authority"] = new JsonObject { ["mbox"] = "mailto:x@example.org" }, ["actor"] = new JsonObject { ["mbox"] = "mailto:a@example.org" }, ["verb"] = new JsonObject { ["id"] = Attempted }, ["object"] = new JsonObject { ["id"] = "http://example.org/a" } }; return "$.object.authority"; }),
+        new("SubStatement needs a verb", s => { s["object"] = new JsonObject { ["objectType"] = "SubStatement", ["actor"] = new JsonObject { ["mbox"] = "mailto:a@example.org" }, ["object"] = new JsonObject { ["id"] = "http://example.org/a" } }; return "$.object.verb"; }),
+        new("version is a string", s => { s["version"] = 1.0; return "$.version"; }),
+        new("stored is a timestamp", s => { s["stored"] = "yesterday"; return "$.stored"; }),
+        new("authority has an IFI", s => { s["authority"] = new JsonObject { ["name"] = "nobody" }; return "$.authority"; }),
+        new("group member is an array", s => { s["actor"] = new JsonObject { ["objectType"] = "Group", ["member"] = new JsonObject { ["mbox"] = "mailto:a@example.org" } }; return "$.actor.member"; }),
+        new("account keys are case-sensitive", s => { s["actor"] = new JsonObject { ["account"] = new JsonObject { ["homePage"] = "https://lms.example.org", ["Name"] = "u", ["name"] = "u" } }; return "$.actor.account.Name"; }),
+        new("agent name is a string", s => { s["actor"] = new JsonObject { ["name"] = 7, ["mbox"] = "mailto:a@example.org" }; return "$.actor.name"; }),
+        new("an Agent object needs objectType", s => { s["object"] = new JsonObject { ["objectType"] = "Agent" }; return "$.object"; }),
+        new("extensions are an object", s => { Res(s)["extensions"] = new JsonArray(); return "$.result.extensions"; }),
+        new("contextActivities is an object", s => { Ctx(s)["contextActivities"] = new JsonArray(); return "$.context.contextActivities"; }),
+        new("contextActivities entries are Activities", s => { Ctx(s)["contextActivities"] = new JsonObject { ["grouping"] = new JsonArray(new JsonObject { ["id"] = "http://example.org/g" }, new JsonObject()) }; return "$.context.contextActivities.grouping[1].id"; }),
+        new("response is a string", s => { Res(s)["response"] = 5; return "$.result.response"; }),
+        new("component lists need interactionType", s => { SetActivity(s, new JsonObject { ["choices"] = new JsonArray(new JsonObject { ["id"] = "a" }) }); return "$.object.definition.choices"; }),
+        new("component keys are id and description", s => { SetActivity(s, new JsonObject { ["interactionType"] = "choice", ["choices"] = new JsonArray(new JsonObject { ["id"] = "a", ["name"] = new JsonObject { ["en"] = "A" } }) }); return "$.object.definition.choices[0].name"; }),
+        new("moreInfo is an IRI", s => { SetActivity(s, new JsonObject { ["moreInfo"] = "www.example.org" }); return "$.object.definition.moreInfo"; }),
+        new("definition name is a language map", s => { SetActivity(s, new JsonObject { ["name"] = "Course" }); return "$.object.definition.name"; }),
+        new("StatementRef has no definition", s => { s["object"] = new JsonObject { ["objectType"] = "StatementRef", ["id"] = "6fbd600f-d17c-4c74-801a-2ec2e53231c7", ["definition"] = new JsonObject() }; return "$.object.definition"; }),
+        new("no nulls in nested objects", s => { Ctx(s)["registration"] = null; return "$.context.registration"; }),
+        new("team needs members when anonymous", s => { Ctx(s)["team"] = new JsonObject { ["objectType"] = "Group" }; return "$.context.team.member"; }),
+        new("context revision is a string", s => { s["object"] = new JsonObject { ["id"] = "http://example.org/a" }; Ctx(s)["revision"] = 1; return "$.context.revision"; }),
+        new("statement id is a string", s => { s["id"] = 12345; return "$.id"; }),
+        new("timestamp has seconds", s => { s["timestamp"] = "2026-04-01T09:00Z"; return "$.timestamp"; }),
+        new("duration has at least one component", s => { Res(s)["duration"] = "PT"; return "$.result.duration"; }),
     ];
+
+    private static JsonObject Attachment(Action<JsonObject> change)
+    {
+        var a = new JsonObject
+        {
+            ["usageType"] = "http://example.org/usage", ["display"] = new JsonObject { ["en"] = "a" }, ["contentType"] = "text/plain",
+            ["length"] = 1, ["sha2"] = new string('a', 64), ["fileUrl"] = "https://example.org/f",
+        };
+        change(a);
+        return a;
+    }
 }

@@ -460,6 +460,41 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                     b.ToTable("xapi_activities", (string)null);
                 });
 
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiAttachmentRow", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Sha2")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("sha2")
+                        .UseCollation("C");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content_type");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint")
+                        .HasColumnName("length");
+
+                    b.Property<DateTime>("Stored")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stored");
+
+                    b.HasKey("TenantId", "Sha2");
+
+                    b.ToTable("xapi_attachments", (string)null);
+                });
+
             modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiCredential", b =>
                 {
                     b.Property<string>("Key")
@@ -2199,6 +2234,15 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiActivityRow", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiAttachmentRow", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()

@@ -446,6 +446,40 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                     b.ToTable("xapi_activities", (string)null);
                 });
 
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiAttachmentRow", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Sha2")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha2");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("length");
+
+                    b.Property<DateTime>("Stored")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stored");
+
+                    b.HasKey("TenantId", "Sha2");
+
+                    b.ToTable("xapi_attachments", (string)null);
+                });
+
             modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiCredential", b =>
                 {
                     b.Property<string>("Key")
@@ -2103,6 +2137,15 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiActivityRow", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiAttachmentRow", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Koumu.Interop.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKoumuDbContext))]
-    [Migration("20261124132257_XapiDocuments")]
-    partial class XapiDocuments
+    [Migration("20261124132108_XapiAttachments")]
+    partial class XapiAttachments
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -432,35 +432,39 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiActivityRow", b =>
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiAttachmentRow", b =>
                 {
                     b.Property<int>("TenantId")
                         .HasColumnType("integer")
                         .HasColumnName("tenant_id");
 
-                    b.Property<string>("ActivityKey")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("activity_key")
+                    b.Property<string>("Sha2")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("sha2")
                         .UseCollation("C");
 
-                    b.Property<string>("ActivityId")
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("activity_id");
+                        .HasColumnName("content_type");
 
-                    b.Property<string>("Definition")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("definition");
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint")
+                        .HasColumnName("length");
 
-                    b.Property<DateTime>("Updated")
+                    b.Property<DateTime>("Stored")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated");
+                        .HasColumnName("stored");
 
-                    b.HasKey("TenantId", "ActivityKey");
+                    b.HasKey("TenantId", "Sha2");
 
-                    b.ToTable("xapi_activities", (string)null);
+                    b.ToTable("xapi_attachments", (string)null);
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiCredential", b =>
@@ -502,76 +506,6 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                     b.HasIndex("TenantId");
 
                     b.ToTable("xapi_credentials", (string)null);
-                });
-
-            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiDocumentRow", b =>
-                {
-                    b.Property<int>("TenantId")
-                        .HasColumnType("integer")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<string>("ContextKey")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("context_key")
-                        .UseCollation("C");
-
-                    b.Property<string>("Registration")
-                        .HasMaxLength(36)
-                        .HasColumnType("character varying(36)")
-                        .HasColumnName("registration");
-
-                    b.Property<string>("DocumentKey")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("document_key")
-                        .UseCollation("C");
-
-                    b.Property<string>("ActivityId")
-                        .HasColumnType("text")
-                        .HasColumnName("activity_id");
-
-                    b.Property<string>("AgentIfi")
-                        .HasColumnType("text")
-                        .HasColumnName("agent_ifi");
-
-                    b.Property<byte[]>("Content")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("content");
-
-                    b.Property<string>("ContentType")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("content_type");
-
-                    b.Property<string>("DocumentId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("document_id");
-
-                    b.Property<string>("ETag")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("etag");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("kind");
-
-                    b.Property<DateTime>("Updated")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated");
-
-                    b.HasKey("TenantId", "ContextKey", "Registration", "DocumentKey");
-
-                    b.HasIndex("TenantId", "ContextKey", "Updated");
-
-                    b.ToTable("xapi_documents", (string)null);
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementLink", b =>
@@ -2201,7 +2135,7 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiActivityRow", b =>
+            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiAttachmentRow", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()
@@ -2211,15 +2145,6 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiCredential", b =>
-                {
-                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiDocumentRow", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()
