@@ -99,6 +99,9 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
         // The xAPI LRS's statements, their filter links and Basic credentials (issue #5).
         XapiModel.Configure(modelBuilder, Provider);
 
+        // Attendance records, school calendars and the access audit (issue #6).
+        Attendance.AttendanceModel.Configure(modelBuilder, Provider);
+
         // OpenIddict's applications, authorizations, scopes and tokens live in the same database.
         modelBuilder.UseOpenIddict();
     }
