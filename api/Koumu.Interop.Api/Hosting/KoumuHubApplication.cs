@@ -1,3 +1,4 @@
+using Koumu.Interop.Api.Attendance;
 using Koumu.Interop.Api.Auth;
 using Koumu.Interop.Api.Changes;
 using Koumu.Interop.Api.OneRoster;
@@ -19,6 +20,7 @@ public static class KoumuHubApplication
         builder.Services.AddKoumuHub(settings).AddKoumuAuth(settings);
         builder.Services.AddKoumuChanges(builder.Configuration);
         builder.Services.AddXapi(builder.Configuration);
+        builder.Services.AddAttendance();
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
@@ -35,6 +37,7 @@ public static class KoumuHubApplication
         app.MapChangeEndpoints();
         app.MapXapiCredentialEndpoints();
         app.MapXapiEndpoints();
+        app.MapAttendanceEndpoints();
         app.MapContractEndpoints();
         return app;
     }
