@@ -101,6 +101,9 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
         XapiDocumentModel.Configure(modelBuilder, Provider);
         XapiAttachmentModel.Configure(modelBuilder, Provider);
 
+        // Attendance records, school calendars and the access audit (issue #6).
+        Attendance.AttendanceModel.Configure(modelBuilder, Provider);
+
         // OpenIddict's applications, authorizations, scopes and tokens live in the same database.
         modelBuilder.UseOpenIddict();
     }

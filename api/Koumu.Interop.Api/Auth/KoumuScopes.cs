@@ -2,7 +2,7 @@ namespace Koumu.Interop.Api.Auth;
 
 /// <summary>
 /// The scopes the token endpoint knows: the 13 OneRoster 1.2 scope URIs (1EdTech OneRoster 1.2 OpenAPI,
-/// <c>securitySchemes.OAuth2CC</c>; shared/reference/oneroster.md §1.3) and the hub's own <c>koumu.admin</c>, <c>koumu.changes.readonly</c> and <c>koumu.xapi.read</c>/<c>koumu.xapi.write</c>.
+/// <c>securitySchemes.OAuth2CC</c>; shared/reference/oneroster.md §1.3) and the hub's own <c>koumu.admin</c>, <c>koumu.changes.readonly</c> and <c>koumu.xapi.read</c>/<c>koumu.xapi.write</c>, <c>koumu.attendance.read</c>/<c>.write</c>/<c>.health.read</c>.
 /// </summary>
 public static class KoumuScopes
 {
@@ -16,6 +16,18 @@ public static class KoumuScopes
 
     /// <summary>Write Statements to the LRS (<c>/xapi/statements</c>, issue #5), within the client's tenant.</summary>
     public const string XapiWrite = "koumu.xapi.write";
+
+    /// <summary>Read attendance records, calendars and derived 指導要録 counts (<c>/koumu/attendance/v1</c>, issue #6; 重要性分類 III), confined like OneRoster reads.</summary>
+    public const string AttendanceRead = "koumu.attendance.read";
+
+    /// <summary>Write attendance records and school calendars (<c>/koumu/attendance/v1</c>, issue #6), within the client's orgs.</summary>
+    public const string AttendanceWrite = "koumu.attendance.write";
+
+    /// <summary>
+    /// See the health details of attendance (symptoms, temperature, disease, 保健室登校: 重要性分類 II); without it a reader gets
+    /// the records without them (need-to-know, japan.md §3.5 / §7.7).
+    /// </summary>
+    public const string AttendanceHealthRead = "koumu.attendance.health.read";
 
     public const string OneRosterPrefix = "https://purl.imsglobal.org/spec/or/v1p2/scope/";
 
@@ -44,7 +56,7 @@ public static class KoumuScopes
         .. OneRosterReadOnly, GradebookCreatePut, GradebookCreatePost, GradebookDelete, AssessmentCreatePut, AssessmentDelete,
     ];
 
-    public static readonly IReadOnlyList<string> All = [.. OneRoster, ChangesReadonly, XapiRead, XapiWrite, Admin];
+    public static readonly IReadOnlyList<string> All = [.. OneRoster, ChangesReadonly, XapiRead, XapiWrite, AttendanceRead, AttendanceWrite, AttendanceHealthRead, Admin];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }

@@ -1,3 +1,4 @@
+using Koumu.Interop.Api.Attendance;
 using Koumu.Interop.Api.Auth;
 using Koumu.Interop.Api.Changes;
 using Koumu.Interop.Api.OneRoster;
@@ -20,6 +21,7 @@ public static class KoumuHubApplication
         builder.Services.AddKoumuChanges(builder.Configuration);
         builder.Services.AddXapi(builder.Configuration);
         builder.Services.AddXapiDocuments();
+        builder.Services.AddAttendance();
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
@@ -37,6 +39,7 @@ public static class KoumuHubApplication
         app.MapXapiCredentialEndpoints();
         app.MapXapiEndpoints();
         app.MapXapiDocumentEndpoints();
+        app.MapAttendanceEndpoints();
         app.MapContractEndpoints();
         return app;
     }

@@ -491,7 +491,7 @@ public static class XapiDocumentEndpoints
     {
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(XapiStatements.WriteOptions));
         context.Response.Headers.ETag = Quote(XapiDocumentStore.ETagOf(bytes));
-        return XapiEndpoints.Json(context, body, attachments: false);
+        return XapiEndpoints.Json(context, body);
     }
 
     private static XapiDocumentStore Documents(HttpContext context) => context.RequestServices.GetRequiredService<XapiDocumentStore>();

@@ -403,7 +403,7 @@ public static class XapiEndpoints
     }
 
     /// <summary>A JSON answer; HEAD gets the same headers without the body (C §1.1).</summary>
-    private static IResult Json(HttpContext context, JsonNode body)
+    internal static IResult Json(HttpContext context, JsonNode body)
     {
         var text = body.ToJsonString(XapiStatements.WriteOptions);
         const string contentType = "application/json; charset=utf-8";
