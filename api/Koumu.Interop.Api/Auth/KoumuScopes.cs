@@ -2,7 +2,7 @@ namespace Koumu.Interop.Api.Auth;
 
 /// <summary>
 /// The scopes the token endpoint knows: the 13 OneRoster 1.2 scope URIs (1EdTech OneRoster 1.2 OpenAPI,
-/// <c>securitySchemes.OAuth2CC</c>; shared/reference/oneroster.md §1.3) and the hub's own <c>koumu.admin</c>, <c>koumu.changes.readonly</c> and <c>koumu.xapi.read</c>/<c>koumu.xapi.write</c>.
+/// <c>securitySchemes.OAuth2CC</c>; shared/reference/oneroster.md §1.3) and the hub's own <c>koumu.admin</c>, <c>koumu.changes.readonly</c> and <c>koumu.xapi.read</c>/<c>koumu.xapi.write</c>, <c>koumu.learning.readonly</c>.
 /// </summary>
 public static class KoumuScopes
 {
@@ -16,6 +16,9 @@ public static class KoumuScopes
 
     /// <summary>Write Statements to the LRS (<c>/xapi/statements</c>, issue #5), within the client's tenant.</summary>
     public const string XapiWrite = "koumu.xapi.write";
+
+    /// <summary>Read pupils' learning activity linked from the LRS (<c>/koumu/learning/v1</c>, issue #5), confined like OneRoster reads.</summary>
+    public const string LearningReadonly = "koumu.learning.readonly";
 
     public const string OneRosterPrefix = "https://purl.imsglobal.org/spec/or/v1p2/scope/";
 
@@ -44,7 +47,7 @@ public static class KoumuScopes
         .. OneRosterReadOnly, GradebookCreatePut, GradebookCreatePost, GradebookDelete, AssessmentCreatePut, AssessmentDelete,
     ];
 
-    public static readonly IReadOnlyList<string> All = [.. OneRoster, ChangesReadonly, XapiRead, XapiWrite, Admin];
+    public static readonly IReadOnlyList<string> All = [.. OneRoster, ChangesReadonly, XapiRead, XapiWrite, LearningReadonly, Admin];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }

@@ -1,5 +1,6 @@
 using Koumu.Interop.Api.Auth;
 using Koumu.Interop.Api.Changes;
+using Koumu.Interop.Api.Learning;
 using Koumu.Interop.Api.OneRoster;
 using Koumu.Interop.Api.Xapi;
 
@@ -19,6 +20,7 @@ public static class KoumuHubApplication
         builder.Services.AddKoumuHub(settings).AddKoumuAuth(settings);
         builder.Services.AddKoumuChanges(builder.Configuration);
         builder.Services.AddXapi(builder.Configuration);
+        builder.Services.AddLearning(builder.Configuration);
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
@@ -35,6 +37,7 @@ public static class KoumuHubApplication
         app.MapChangeEndpoints();
         app.MapXapiCredentialEndpoints();
         app.MapXapiEndpoints();
+        app.MapLearningEndpoints();
         app.MapContractEndpoints();
         return app;
     }
