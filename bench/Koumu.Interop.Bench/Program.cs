@@ -28,7 +28,7 @@ if (arguments is null || arguments.Command is not ("import" or "generate" or "re
                bench rest     --pg "<conn>" [--pupils N] [--seed S] [--workers 16] [--warmup 5] [--duration 20] [--deep 900000]
                               [--cases first,deep,filter,students,ceiling,offset]
                bench webhooks --pg "<conn>" [--rate 500] [--duration 20] [--burst 20000] [--processes 1] [--keep]
-               bench lrs      --pg "<conn>" [--statements 10000000] [--seconds 20] [--clients 4] [--single-clients 2] [--query-clients 2]
+               bench lrs      --pg "<conn>" [--statements 10000000] [--seconds 20] [--warmup 5] [--clients 4] [--single-clients 2] [--query-clients 2]
                               [--pupils 10000] [--page 50] [--sample 300] [--phases seed,ingest,single,query,learning]
         """);
     return 2;
