@@ -149,8 +149,10 @@ public sealed class XapiRosterLink(RosterStore store)
 
     /// <summary>
     /// A page of the pupils of a class or school (sourcedId order, after <paramref name="after"/>), each with its activity, in
-    /// one query: pupils first (the group's index, at most limit + 1 of them), then their account IFIs, then the Statements
-    /// through the actor index — never one query per pupil. The group must have been checked with <see cref="GroupVisibleAsync"/>.
+    /// two queries whatever the page size — never one per pupil: (1) the page's pupils from the group's own index (enrollments
+    /// by class, roles by org); (2) their account names from users by primary key and their Statements through the
+    /// <c>(tenant_id, actor_ifi, sequence)</c> index, aggregated. The ids of (1) go to (2) as a parameter list, so the planner
+    /// knows their number and keeps to key lookups. The group must have been checked with <see cref="GroupVisibleAsync"/>.
     /// </summary>
     public async Task<(IReadOnlyList<LearnerActivity> Pupils, bool HasMore)> GroupActivityAsync(int tenantId, LearnerGroup group, string sourcedId,
         string homePage, IReadOnlyList<string>? allowedOrgs, ActivityWindow window, string? after, int limit, CancellationToken cancellationToken)
@@ -158,46 +160,58 @@ public sealed class XapiRosterLink(RosterStore store)
         ArgumentNullException.ThrowIfNull(window);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        Add(command, "tenant", tenantId);
-        Add(command, "group", sourcedId);
-        Add(command, "limit", limit + 1);
-        Add(command, "prefix", AccountPrefix(homePage));
-        var afterFilter = "";
-        string members;
-        if (group == LearnerGroup.Class)
+        var members = new List<string>();
+        await using (var command = connection.CreateCommand())
         {
-            var user = Enrollments.Column("userSourcedId").SqlName;
-            if (after is not null) { afterFilter = $" AND e.{user} > @after"; Add(command, "after", after); }
-            // The class is visible (checked), but each pupil is shown only if visible as a user: an active role at an allowed org.
-            members = $"SELECT DISTINCT e.{user} AS id FROM {Enrollments.StorageName} e WHERE e.tenant_id = @tenant AND e.{Enrollments.Column("classSourcedId").SqlName} = @group " +
-                      $"AND e.role = 'student' AND e.status = 'active'{afterFilter}" + RoleAtAllowedOrg(command, $"e.{user}", allowedOrgs) + $" ORDER BY e.{user} LIMIT @limit";
+            Add(command, "tenant", tenantId);
+            Add(command, "group", sourcedId);
+            Add(command, "limit", limit + 1);
+            // PostgreSQL: OFFSET 0 plans the group's rows on their own (the selective group index, then sort), instead of
+            // walking every user of the tenant in sourcedId order until the LIMIT is met (what a LIMIT would otherwise invite).
+            var fence = Provider == DatabaseProvider.Postgres ? " OFFSET 0" : "";
+            string rows;
+            if (group == LearnerGroup.Class)
+            {
+                var user = Enrollments.Column("userSourcedId").SqlName;
+                // The class is visible (checked), but each pupil only when visible as a user: an active role at an allowed org.
+                rows = $"SELECT DISTINCT e.{user} AS id FROM {Enrollments.StorageName} e WHERE e.tenant_id = @tenant " +
+                       $"AND e.{Enrollments.Column("classSourcedId").SqlName} = @group AND e.role = 'student' AND e.status = 'active'" +
+                       RoleAtAllowedOrg(command, $"e.{user}", allowedOrgs);
+            }
+            else
+            {
+                // The school is an allowed org (checked), so an active role at it makes the pupil visible.
+                rows = $"SELECT DISTINCT r.{Roles.Column("userSourcedId").SqlName} AS id FROM {Roles.StorageName} r WHERE r.tenant_id = @tenant " +
+                       $"AND r.{Roles.Column("orgSourcedId").SqlName} = @group AND r.role = 'student' AND r.status = 'active'";
+            }
+            var afterFilter = "";
+            if (after is not null) { afterFilter = " WHERE m.id > @after"; Add(command, "after", after); }
+            command.CommandText = $"SELECT m.id FROM ({rows}{fence}) m{afterFilter} ORDER BY m.id LIMIT @limit";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) members.Add(reader.GetString(0));
         }
-        else
-        {
-            var user = Roles.Column("userSourcedId").SqlName;
-            if (after is not null) { afterFilter = $" AND r.{user} > @after"; Add(command, "after", after); }
-            // The school is an allowed org (checked), so an active role at it makes the pupil visible.
-            members = $"SELECT DISTINCT r.{user} AS id FROM {Roles.StorageName} r WHERE r.tenant_id = @tenant AND r.{Roles.Column("orgSourcedId").SqlName} = @group " +
-                      $"AND r.role = 'student' AND r.status = 'active'{afterFilter} ORDER BY r.{user} LIMIT @limit";
-        }
+        var more = members.Count > limit;
+        if (more) members.RemoveAt(members.Count - 1);
+        if (members.Count == 0) return ([], false);
+
+        await using var aggregate = connection.CreateCommand();
+        Add(aggregate, "tenant", tenantId);
+        Add(aggregate, "prefix", AccountPrefix(homePage));
         var umi = Users.Column("userMasterIdentifier").SqlName;
-        command.CommandText =
-            $"WITH members AS ({members}), " +
-            $"names AS (SELECT m.id, m.id AS name FROM members m " +
-            $"UNION SELECT m.id, u.{umi} FROM members m JOIN {Users.StorageName} u ON u.tenant_id = @tenant AND u.sourced_id = m.id " +
-            $"WHERE u.{umi} IS NOT NULL AND u.{umi} <> '' " +
+        var ids = In(aggregate, "ids", members);
+        aggregate.CommandText =
+            $"WITH names AS (SELECT u.sourced_id AS id, u.sourced_id AS name FROM {Users.StorageName} u WHERE u.tenant_id = @tenant AND u.sourced_id {ids} " +
+            $"UNION SELECT u.sourced_id, u.{umi} FROM {Users.StorageName} u WHERE u.tenant_id = @tenant AND u.sourced_id {ids} " +
+            $"AND u.{umi} IS NOT NULL AND u.{umi} <> '' " +
             $"AND NOT EXISTS (SELECT 1 FROM {Users.StorageName} x WHERE x.tenant_id = @tenant AND x.sourced_id = u.{umi} AND x.sourced_id <> u.sourced_id)) " +
             "SELECT n.id, COUNT(s.sequence), COUNT(DISTINCT s.activity_id), MAX(s.stored) FROM names n " +
-            "LEFT JOIN xapi_statements s ON s.tenant_id = @tenant AND s.actor_ifi = @prefix || n.name" + Counted("s") + Window(command, "s", window) +
+            "LEFT JOIN xapi_statements s ON s.tenant_id = @tenant AND s.actor_ifi = @prefix || n.name" + Counted("s") + Window(aggregate, "s", window) +
             " GROUP BY n.id ORDER BY n.id";
-        var rows = new List<LearnerActivity>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            rows.Add(new LearnerActivity(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : Utc(reader.GetDateTime(3))));
-        var more = rows.Count > limit;
-        if (more) rows.RemoveAt(rows.Count - 1);
-        return (rows, more);
+        var result = new List<LearnerActivity>();
+        await using (var reader = await aggregate.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                result.Add(new LearnerActivity(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : Utc(reader.GetDateTime(3))));
+        return (result, more);
     }
 
     /// <summary>
