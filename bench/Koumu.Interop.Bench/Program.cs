@@ -15,9 +15,11 @@ using Koumu.Interop.Storage;
 //   dotnet run -c Release --project bench/Koumu.Interop.Bench -- rest --pg "<connection string>"
 // Issue #4: write-to-webhook-received latency at 500 changes/s and the maximum sustained delivery rate (docs/benchmarks.md, "Change delivery").
 //   dotnet run -c Release --project bench/Koumu.Interop.Bench -- webhooks --pg "<connection string>"
+// Issue #5: the xAPI LRS — batch ingest, single POST, GET by agent/activity at 10,000,000 statements (docs/benchmarks.md, "xAPI LRS").
+//   dotnet run -c Release --project bench/Koumu.Interop.Bench -- lrs --pg "<connection string>" --statements 10000000 --seconds 20
 
 var arguments = Arguments.Parse(args);
-if (arguments is null || arguments.Command is not ("import" or "generate" or "rest" or "webhooks"))
+if (arguments is null || arguments.Command is not ("import" or "generate" or "rest" or "webhooks" or "lrs"))
 {
     Console.Error.WriteLine("""
         usage: bench import   --pupils N (--pg "<conn>" | --sqlite <file>) [--seed S] [--boards B] [--profile jp-1.2.1]
@@ -26,11 +28,14 @@ if (arguments is null || arguments.Command is not ("import" or "generate" or "re
                bench rest     --pg "<conn>" [--pupils N] [--seed S] [--workers 16] [--warmup 5] [--duration 20] [--deep 900000]
                               [--cases first,deep,filter,students,ceiling,offset]
                bench webhooks --pg "<conn>" [--rate 500] [--duration 20] [--burst 20000] [--processes 1] [--keep]
+               bench lrs      --pg "<conn>" [--statements 10000000] [--seconds 20] [--warmup 5] [--clients 4] [--single-clients 2] [--query-clients 2]
+                              [--pupils 10000] [--page 50] [--sample 300] [--phases seed,ingest,single,query,learning]
         """);
     return 2;
 }
 if (arguments.Command == "rest") return await RestBench.RunAsync(arguments);
 if (arguments.Command == "webhooks") return await WebhookBench.RunAsync(arguments);
+if (arguments.Command == "lrs") return await LrsBench.RunAsync(arguments, args);
 
 var options = DemoOptions.Demo with
 {

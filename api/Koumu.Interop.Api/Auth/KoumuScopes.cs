@@ -2,7 +2,7 @@ namespace Koumu.Interop.Api.Auth;
 
 /// <summary>
 /// The scopes the token endpoint knows: the 13 OneRoster 1.2 scope URIs (1EdTech OneRoster 1.2 OpenAPI,
-/// <c>securitySchemes.OAuth2CC</c>; shared/reference/oneroster.md §1.3) and the hub's own <c>koumu.admin</c>, <c>koumu.changes.readonly</c> and <c>koumu.xapi.read</c>/<c>koumu.xapi.write</c>, <c>koumu.attendance.read</c>/<c>.write</c>/<c>.health.read</c>.
+/// <c>securitySchemes.OAuth2CC</c>; shared/reference/oneroster.md §1.3) and the hub's own <c>koumu.admin</c>, <c>koumu.changes.readonly</c> and <c>koumu.xapi.read</c>/<c>koumu.xapi.write</c>, <c>koumu.learning.readonly</c>, <c>koumu.attendance.read</c>/<c>.write</c>/<c>.health.read</c>.
 /// </summary>
 public static class KoumuScopes
 {
@@ -28,6 +28,9 @@ public static class KoumuScopes
     /// the records without them (need-to-know, japan.md §3.5 / §7.7).
     /// </summary>
     public const string AttendanceHealthRead = "koumu.attendance.health.read";
+
+    /// <summary>Read pupils' learning activity linked from the LRS (<c>/koumu/learning/v1</c>, issue #5), confined like OneRoster reads.</summary>
+    public const string LearningReadonly = "koumu.learning.readonly";
 
     public const string OneRosterPrefix = "https://purl.imsglobal.org/spec/or/v1p2/scope/";
 
@@ -56,7 +59,7 @@ public static class KoumuScopes
         .. OneRosterReadOnly, GradebookCreatePut, GradebookCreatePost, GradebookDelete, AssessmentCreatePut, AssessmentDelete,
     ];
 
-    public static readonly IReadOnlyList<string> All = [.. OneRoster, ChangesReadonly, XapiRead, XapiWrite, AttendanceRead, AttendanceWrite, AttendanceHealthRead, Admin];
+    public static readonly IReadOnlyList<string> All = [.. OneRoster, ChangesReadonly, XapiRead, XapiWrite, LearningReadonly, AttendanceRead, AttendanceWrite, AttendanceHealthRead, Admin];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }

@@ -1,6 +1,7 @@
 using Koumu.Interop.Api.Attendance;
 using Koumu.Interop.Api.Auth;
 using Koumu.Interop.Api.Changes;
+using Koumu.Interop.Api.Learning;
 using Koumu.Interop.Api.OneRoster;
 using Koumu.Interop.Api.Xapi;
 
@@ -22,6 +23,7 @@ public static class KoumuHubApplication
         builder.Services.AddXapi(builder.Configuration);
         builder.Services.AddXapiDocuments();
         builder.Services.AddAttendance();
+        builder.Services.AddLearning(builder.Configuration);
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
@@ -40,6 +42,7 @@ public static class KoumuHubApplication
         app.MapXapiEndpoints();
         app.MapXapiDocumentEndpoints();
         app.MapAttendanceEndpoints();
+        app.MapLearningEndpoints();
         app.MapContractEndpoints();
         return app;
     }

@@ -77,7 +77,7 @@ public sealed partial class OpenApiContractTests(KoumuApiFactory hub) : IClassFi
         var documented = yaml.Keys("components", "securitySchemes", "oauth2", "flows", "clientCredentials", "scopes");
 
         Assert.Equal(KoumuScopes.All.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
-        Assert.Equal(20, documented.Count); // 13 OneRoster 1.2 scopes + koumu.admin + koumu.changes.readonly + koumu.xapi.read/write + koumu.attendance.read/write/health.read
+        Assert.Equal(21, documented.Count); // 13 OneRoster 1.2 scopes + koumu.admin + koumu.changes.readonly + koumu.xapi.read/write + koumu.learning.readonly + koumu.attendance.read/write/health.read
     }
 
     private static void AssertSchema<T>(Yaml yaml, string schema)
