@@ -113,8 +113,27 @@ internal static class ChangeLog
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) return 0;
         var version = await LockedChangeVersionAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
-        await using (var insert = connection.CreateCommand())
+        if (connection is NpgsqlConnection npgsql)
         {
+            // One statement over arrays rather than a round trip per row: xAPI batches record their changes while they
+            // hold the tenant's write lock. Versions follow the rows' order (WITH ORDINALITY).
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO changes (tenant_id, version, resource, sourced_id, operation, changed_at) " +
+                "SELECT @tenant, @first + c.ord - 1, c.resource, c.sourced_id, c.operation, @now " +
+                "FROM unnest(@resources, @sourcedIds, @operations) WITH ORDINALITY AS c(resource, sourced_id, operation, ord)",
+                npgsql, (NpgsqlTransaction)transaction);
+            insert.Parameters.Add(new NpgsqlParameter<int>("tenant", tenantId));
+            insert.Parameters.Add(new NpgsqlParameter<long>("first", version + 1));
+            insert.Parameters.Add(new NpgsqlParameter("now", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = DateTime.SpecifyKind(changedAt, DateTimeKind.Utc) });
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("resources", [.. rows.Select(r => r.Resource)]));
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("sourcedIds", [.. rows.Select(r => r.SourcedId)]));
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("operations", [.. rows.Select(r => r.Operation)]));
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            version += rows.Count;
+        }
+        else
+        {
+            await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText =
                 "INSERT INTO changes (tenant_id, version, resource, sourced_id, operation, changed_at) " +

@@ -82,8 +82,17 @@ public sealed class XapiActivityDefinitions(RosterStore store)
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) existing[reader.GetString(0)] = reader.GetString(1);
         }
 
+        // Only definitions the batch changes are written: Activities are re-sent with the same definition by every
+        // learner, and rewriting an unchanged row would cost a heap tuple and its index entries per Statement.
+        var changed = new List<(string Key, string Id, string Definition)>();
+        foreach (var (key, id) in keys)
+        {
+            var hasOld = existing.TryGetValue(key, out var old);
+            var merged = (hasOld && JsonNode.Parse(old!) is JsonObject older ? Merge(older, batch[id]) : batch[id]).ToJsonString(XapiStatements.WriteOptions);
+            if (!hasOld || !string.Equals(old, merged, StringComparison.Ordinal)) changed.Add((key, id, merged));
+        }
         // 200 rows × 5 parameters per statement: well under SQLite's and PostgreSQL's parameter limits.
-        foreach (var chunk in keys.Chunk(200))
+        foreach (var chunk in changed.Chunk(200))
         {
             await using var upsert = XapiDocumentStore.Command(connection, transaction, "");
             var sql = new StringBuilder("INSERT INTO xapi_activities (tenant_id, activity_key, activity_id, definition, updated) VALUES ");
@@ -91,13 +100,12 @@ public sealed class XapiActivityDefinitions(RosterStore store)
             XapiDocumentStore.AddInstant(upsert, "updated", stored);
             for (var i = 0; i < chunk.Length; i++)
             {
-                var (key, id) = chunk[i];
-                var merged = existing.TryGetValue(key, out var old) && JsonNode.Parse(old) is JsonObject older ? Merge(older, batch[id]) : batch[id];
+                var (key, id, definition) = chunk[i];
                 var n = i.ToString(CultureInfo.InvariantCulture);
                 sql.Append(i == 0 ? "" : ", ").Append("(@tenant, @k").Append(n).Append(", @a").Append(n).Append(", @d").Append(n).Append(", @updated)");
                 XapiDocumentStore.Add(upsert, "k" + n, key);
                 XapiDocumentStore.Add(upsert, "a" + n, id);
-                XapiDocumentStore.Add(upsert, "d" + n, merged.ToJsonString(XapiStatements.WriteOptions));
+                XapiDocumentStore.Add(upsert, "d" + n, definition);
             }
             upsert.CommandText = sql.Append(" ON CONFLICT (tenant_id, activity_key) DO UPDATE SET definition = excluded.definition, updated = excluded.updated").ToString();
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

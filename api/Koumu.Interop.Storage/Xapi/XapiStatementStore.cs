@@ -105,62 +105,43 @@ public sealed class XapiStatementStore(RosterStore store)
             if (existing.TryGetValue(s.Index.Id, out var hash) && hash != s.ContentHash)
                 return new XapiStoreResult(XapiStoreStatus.Conflict, [], s.Index.Id, stored); // disposing rolls back
 
-        await using var insert = Command(connection, transaction,
-            "INSERT INTO xapi_statements (tenant_id, sequence, id, statement, content_hash, stored, voided, voids_id, ref_id, actor_ifi, verb_id, activity_id, registration) " +
-            "VALUES (@tenant, @sequence, @id, @statement, @hash, @stored, @voided, @voids, @ref, @actor, @verb, @activity, @registration)");
-        foreach (var name in new[] { "tenant", "sequence", "id", "statement", "hash", "voided", "voids", "ref", "actor", "verb", "activity", "registration" }) Add(insert, name, DBNull.Value);
-        AddInstant(insert, "stored", stored);
-        await using var link = Command(connection, transaction,
-            "INSERT INTO xapi_statement_links (tenant_id, kind, value, sequence) VALUES (@tenant, @kind, @value, @sequence)");
-        foreach (var name in new[] { "tenant", "kind", "value", "sequence" }) Add(link, name, DBNull.Value);
-        await using var voidTarget = Command(connection, transaction,
-            "UPDATE xapi_statements SET voided = @true WHERE tenant_id = @tenant AND id = @target AND voids_id IS NULL AND voided = @false");
-        Add(voidTarget, "true", true);
-        Add(voidTarget, "false", false);
-        Add(voidTarget, "tenant", tenantId);
-        Add(voidTarget, "target", DBNull.Value);
-
         var written = new HashSet<string>(StringComparer.Ordinal);
+        var rows = new List<StatementRow>(statements.Count);
+        var voidingTargets = new List<string>();
         // The change-feed outbox (docs/decisions/0006-change-feed.md): one change per stored Statement, one "delete" per
         // Statement this batch voids (voiding is the LRS's deletion, D §2.3.2), recorded in this transaction.
         var changes = new List<(string Resource, string SourcedId, string Operation)>();
         foreach (var s in statements)
         {
             if (existing.ContainsKey(s.Index.Id) || !written.Add(s.Index.Id)) continue;
-            sequence++;
             var ix = s.Index;
-            Set(insert, "tenant", tenantId);
-            Set(insert, "sequence", sequence);
-            Set(insert, "id", ix.Id);
-            Set(insert, "statement", s.Json);
-            Set(insert, "hash", s.ContentHash);
             var arrivesVoided = ix.VoidsId is null && voidedTargets.Contains(ix.Id);
-            Set(insert, "voided", arrivesVoided);
-            Set(insert, "voids", ix.VoidsId);
-            Set(insert, "ref", ix.RefId);
-            Set(insert, "actor", ix.ActorIfi);
-            Set(insert, "verb", ix.VerbId);
-            Set(insert, "activity", ix.ActivityId);
-            Set(insert, "registration", ix.Registration);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            rows.Add(new StatementRow(++sequence, s, arrivesVoided));
             // A Statement stored already voided cannot be fetched by statementId: to a feed reader it is deleted.
             changes.Add((ChangeFeed.Statements, ix.Id, arrivesVoided ? ChangeOperation.Delete : ChangeOperation.Upsert));
-            Set(link, "tenant", tenantId);
-            Set(link, "sequence", sequence);
-            foreach (var (kind, values) in new[] { (XapiLinkKind.Agent, ix.Agents), (XapiLinkKind.RelatedAgent, ix.RelatedAgents), (XapiLinkKind.RelatedActivity, ix.RelatedActivities) })
-            {
-                foreach (var value in values)
-                {
-                    Set(link, "kind", kind);
-                    Set(link, "value", value);
-                    await link.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            // D §2.3.2 / C §2.1.4: a voiding Statement marks its target voided — unless the target is itself a voiding
-            // Statement (voiding Statements cannot be voided). A target not yet stored is voided when it arrives.
             if (ix.VoidsId is { } target)
             {
                 voidedTargets.Add(target);
+                voidingTargets.Add(target);
+            }
+        }
+        if (connection is NpgsqlConnection npgsql) await InsertSetBasedAsync(npgsql, (NpgsqlTransaction)transaction, tenantId, stored, rows, cancellationToken).ConfigureAwait(false);
+        else await InsertRowByRowAsync(connection, transaction, tenantId, stored, rows, cancellationToken).ConfigureAwait(false);
+
+        // D §2.3.2 / C §2.1.4: a voiding Statement marks its target voided — unless the target is itself a voiding
+        // Statement (voiding Statements cannot be voided). Run after the batch's rows exist, so a target earlier in the same
+        // batch is found; a target later in the batch (or not yet stored) arrived voided above. Each "delete" change
+        // follows its target's "upsert" in the feed, because it is recorded after every row of the batch.
+        if (voidingTargets.Count > 0)
+        {
+            await using var voidTarget = Command(connection, transaction,
+                "UPDATE xapi_statements SET voided = @true WHERE tenant_id = @tenant AND id = @target AND voids_id IS NULL AND voided = @false");
+            Add(voidTarget, "true", true);
+            Add(voidTarget, "false", false);
+            Add(voidTarget, "tenant", tenantId);
+            Add(voidTarget, "target", DBNull.Value);
+            foreach (var target in voidingTargets)
+            {
                 Set(voidTarget, "target", target);
                 if (await voidTarget.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
                     changes.Add((ChangeFeed.Statements, target, ChangeOperation.Delete));
@@ -171,6 +152,102 @@ public sealed class XapiStatementStore(RosterStore store)
         await XapiAttachmentStore.InsertAsync(connection, transaction, tenantId, attachments, stored, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new XapiStoreResult(XapiStoreStatus.Stored, [.. statements.Select(s => s.Index.Id)], null, stored);
+    }
+
+    private sealed record StatementRow(long Sequence, PreparedStatement Statement, bool ArrivesVoided);
+
+    private static readonly (string Kind, Func<XapiStatementIndex, IReadOnlyCollection<string>> Values)[] LinkKinds =
+        [(XapiLinkKind.Agent, ix => ix.Agents), (XapiLinkKind.RelatedAgent, ix => ix.RelatedAgents), (XapiLinkKind.RelatedActivity, ix => ix.RelatedActivities)];
+
+    /// <summary>
+    /// PostgreSQL: the batch's Statements and filter links in two statements over arrays (<c>unnest</c>), not one round
+    /// trip per row — the batch holds the tenant's lock while it writes, so round trips are what limit ingest.
+    /// </summary>
+    private static async Task InsertSetBasedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int tenantId, DateTime stored,
+        List<StatementRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return;
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO xapi_statements (tenant_id, sequence, id, statement, content_hash, stored, voided, voids_id, ref_id, actor_ifi, verb_id, activity_id, registration) " +
+            "SELECT @tenant, r.sequence, r.id, r.statement, r.hash, @stored, r.voided, r.voids, r.ref, r.actor, r.verb, r.activity, r.registration " +
+            "FROM unnest(@sequences, @ids, @statements, @hashes, @voided, @voids, @refs, @actors, @verbs, @activities, @registrations) " +
+            "AS r(sequence, id, statement, hash, voided, voids, ref, actor, verb, activity, registration)", connection, transaction))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<int>("tenant", tenantId));
+            insert.Parameters.Add(new NpgsqlParameter("stored", NpgsqlDbType.TimestampTz) { Value = DateTime.SpecifyKind(stored, DateTimeKind.Utc) });
+            insert.Parameters.Add(new NpgsqlParameter<long[]>("sequences", [.. rows.Select(r => r.Sequence)]));
+            insert.Parameters.Add(new NpgsqlParameter<bool[]>("voided", [.. rows.Select(r => r.ArrivesVoided)]));
+            foreach (var (name, value) in new (string, Func<StatementRow, string?>)[]
+            {
+                ("ids", r => r.Statement.Index.Id), ("statements", r => r.Statement.Json), ("hashes", r => r.Statement.ContentHash),
+                ("voids", r => r.Statement.Index.VoidsId), ("refs", r => r.Statement.Index.RefId), ("actors", r => r.Statement.Index.ActorIfi),
+                ("verbs", r => r.Statement.Index.VerbId), ("activities", r => r.Statement.Index.ActivityId), ("registrations", r => r.Statement.Index.Registration),
+            })
+            {
+                insert.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(value).ToArray() });
+            }
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var kinds = new List<string>();
+        var values = new List<string>();
+        var sequences = new List<long>();
+        foreach (var row in rows)
+            foreach (var (kind, select) in LinkKinds)
+                foreach (var value in select(row.Statement.Index))
+                {
+                    kinds.Add(kind);
+                    values.Add(value);
+                    sequences.Add(row.Sequence);
+                }
+        if (kinds.Count == 0) return;
+        await using var link = new NpgsqlCommand(
+            "INSERT INTO xapi_statement_links (tenant_id, kind, value, sequence) SELECT @tenant, l.kind, l.value, l.sequence " +
+            "FROM unnest(@kinds, @values, @sequences) AS l(kind, value, sequence)", connection, transaction);
+        link.Parameters.Add(new NpgsqlParameter<int>("tenant", tenantId));
+        link.Parameters.Add(new NpgsqlParameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = kinds.ToArray() });
+        link.Parameters.Add(new NpgsqlParameter("values", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() });
+        link.Parameters.Add(new NpgsqlParameter<long[]>("sequences", [.. sequences]));
+        await link.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>SQLite: prepared single-row INSERTs — in-process, so a row costs no round trip.</summary>
+    private static async Task InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, int tenantId, DateTime stored,
+        List<StatementRow> rows, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection, transaction,
+            "INSERT INTO xapi_statements (tenant_id, sequence, id, statement, content_hash, stored, voided, voids_id, ref_id, actor_ifi, verb_id, activity_id, registration) " +
+            "VALUES (@tenant, @sequence, @id, @statement, @hash, @stored, @voided, @voids, @ref, @actor, @verb, @activity, @registration)");
+        foreach (var name in new[] { "sequence", "id", "statement", "hash", "voided", "voids", "ref", "actor", "verb", "activity", "registration" }) Add(insert, name, DBNull.Value);
+        Add(insert, "tenant", tenantId);
+        AddInstant(insert, "stored", stored);
+        await using var link = Command(connection, transaction,
+            "INSERT INTO xapi_statement_links (tenant_id, kind, value, sequence) VALUES (@tenant, @kind, @value, @sequence)");
+        foreach (var name in new[] { "kind", "value", "sequence" }) Add(link, name, DBNull.Value);
+        Add(link, "tenant", tenantId);
+        foreach (var row in rows)
+        {
+            var ix = row.Statement.Index;
+            Set(insert, "sequence", row.Sequence);
+            Set(insert, "id", ix.Id);
+            Set(insert, "statement", row.Statement.Json);
+            Set(insert, "hash", row.Statement.ContentHash);
+            Set(insert, "voided", row.ArrivesVoided);
+            Set(insert, "voids", ix.VoidsId);
+            Set(insert, "ref", ix.RefId);
+            Set(insert, "actor", ix.ActorIfi);
+            Set(insert, "verb", ix.VerbId);
+            Set(insert, "activity", ix.ActivityId);
+            Set(insert, "registration", ix.Registration);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            Set(link, "sequence", row.Sequence);
+            foreach (var (kind, select) in LinkKinds)
+                foreach (var value in select(ix))
+                {
+                    Set(link, "kind", kind);
+                    Set(link, "value", value);
+                    await link.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+        }
     }
 
     private static async Task<Dictionary<string, string>> ExistingHashesAsync(DbConnection connection, DbTransaction transaction, int tenantId,
