@@ -14,31 +14,33 @@ internal sealed partial class RestChecks
     private async Task CheckErrorsAsync(CancellationToken ct)
     {
         var unknownId = "koumu-conformance-unknown-" + Guid.NewGuid().ToString("N");
-        if (Selected(UnknownFilterField))
+        // OR-REST-ERR-004 and OR-REST-CT-001 judge the error responses these probes provoke: probe for them too.
+        var provoke = Selected(ErrorPayload, JsonContentType);
+        if (provoke || Selected(UnknownFilterField))
         {
             var r = await session.GetAsync(session.Url($"users?filter={Q(UnknownField + "='x'")}"), Credentials.Full, ct).ConfigureAwait(false);
             await Check(UnknownFilterField, () => Task.FromResult(Refused(r, 400, "invalid_filter_field")));
         }
-        if (Selected(UnknownObject))
+        if (provoke || Selected(UnknownObject))
         {
             var responses = new List<RestResponse>();
             foreach (var path in new[] { "users", "orgs", "classes" })
                 responses.Add(await session.GetAsync(session.Url($"{path}/{unknownId}"), Credentials.Full, ct).ConfigureAwait(false));
             await Check(UnknownObject, () => Task.FromResult(AllRefused(responses, 404, "unknownobject")));
         }
-        if (Selected(UnknownParent))
+        if (provoke || Selected(UnknownParent))
         {
             var responses = new List<RestResponse>();
             foreach (var path in new[] { $"schools/{unknownId}/classes", $"classes/{unknownId}/students", $"users/{unknownId}/classes" })
                 responses.Add(await session.GetAsync(session.Url(path), Credentials.Full, ct).ConfigureAwait(false));
             await Check(UnknownParent, () => Task.FromResult(AllRefused(responses, 404, "unknownobject")));
         }
-        if (Selected(UnknownSelectionField))
+        if (provoke || Selected(UnknownSelectionField))
         {
             var r = await session.GetAsync(session.Url($"users?fields={UnknownField}"), Credentials.Full, ct).ConfigureAwait(false);
             await Check(UnknownSelectionField, () => Task.FromResult(Refused(r, 400, "invalid_selection_field")));
         }
-        if (Selected(UnknownSortField))
+        if (provoke || Selected(UnknownSortField))
         {
             var r = await session.GetAsync(session.Url($"users?sort={UnknownField}"), Credentials.Full, ct).ConfigureAwait(false);
             await Check(UnknownSortField, () => Task.FromResult(Refused(r, 400, "invalid_sort_field", "invalid_selection_field")));

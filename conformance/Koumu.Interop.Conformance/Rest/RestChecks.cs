@@ -274,7 +274,7 @@ internal sealed partial class RestChecks(RestSession session, ConformanceRun run
 
     private async Task CheckUnauthenticatedAsync(CancellationToken ct)
     {
-        if (!Selected(TokenRequired, InvalidTokenRefused, BearerChallenge, UnauthorisedCodeMinor)) return;
+        if (!Selected(TokenRequired, InvalidTokenRefused, BearerChallenge, UnauthorisedCodeMinor, ErrorPayload, JsonContentType)) return;
         var none = await session.GetAsync(session.Url("orgs?limit=1"), Credentials.None, ct).ConfigureAwait(false);
         var invalid = await session.GetAsync(session.Url("orgs?limit=1"), Credentials.Invalid, ct).ConfigureAwait(false);
         await Check(TokenRequired, () => Task.FromResult(none.Status == 401
@@ -296,7 +296,7 @@ internal sealed partial class RestChecks(RestSession session, ConformanceRun run
 
     private async Task CheckScopesAsync(CancellationToken ct)
     {
-        if (!Selected(ScopeEnforced, ForbiddenCodeMinor, CoreScopeAdmits)) return;
+        if (!Selected(ScopeEnforced, ForbiddenCodeMinor, CoreScopeAdmits, ErrorPayload, JsonContentType)) return;
         if (session.Token(Credentials.Core) is null)
         {
             var reason = Verdict.Skip("The token endpoint refused a token of roster-core.readonly alone, so scope enforcement cannot be probed.", session.CoreTokenResponse);

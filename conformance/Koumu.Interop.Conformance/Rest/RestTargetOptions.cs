@@ -15,6 +15,7 @@ public sealed record RestTargetOptions
     public const string RosterDemographicsReadonly = "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-demographics.readonly";
     public const string ResourceReadonly = "https://purl.imsglobal.org/spec/or/v1p2/scope/resource.readonly";
     public const string GradebookReadonly = "https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly";
+    public const string AssessmentReadonly = "https://purl.imsglobal.org/spec/or/v1p2/scope/assessment.readonly";
 
     /// <summary>The Rostering service base, e.g. <c>https://vendor.example/ims/oneroster/rostering/v1p2</c> (OAS-R <c>servers</c>).</summary>
     public required Uri BaseUrl { get; init; }
@@ -41,8 +42,8 @@ public sealed record RestTargetOptions
     public TokenClientAuthentication TokenAuthentication { get; init; } = TokenClientAuthentication.Basic;
 
     /// <summary>
-    /// Scopes requested for the main token; null = roster, roster-core and roster-demographics, plus resource and
-    /// gradebook reads when those services are tested.
+    /// Scopes requested for the main token; null = roster, roster-core and roster-demographics, plus resource,
+    /// gradebook and assessment reads when those services are tested.
     /// </summary>
     public IReadOnlyList<string>? Scopes { get; init; }
 
@@ -81,7 +82,8 @@ public sealed record RestTargetOptions
         if (Scopes is { Count: > 0 } scopes) return scopes;
         var list = new List<string> { RosterReadonly, RosterCoreReadonly, RosterDemographicsReadonly };
         if (resources) list.Add(ResourceReadonly);
-        if (gradebook) list.Add(GradebookReadonly);
+        // OAS-G: assessmentLineItems/assessmentResults are read with assessment.readonly, the rest with gradebook.readonly.
+        if (gradebook) list.AddRange([GradebookReadonly, AssessmentReadonly]);
         return list;
     }
 }
