@@ -125,6 +125,9 @@ public sealed partial class FaultyProvider(ProviderFault fault, HttpMessageHandl
         public string? Header(string name) => Response!.Headers.TryGetValues(name, out var v) ? string.Join(", ", v) : null;
     }
 
+    /// <summary>The tokens issued through this handler so far (tests check reports never carry them).</summary>
+    public IReadOnlyList<(string Token, string Scope)> Tokens() => [.. _tokens];
+
     private Task<HttpResponseMessage> BaseSendAsync(HttpRequestMessage request, CancellationToken ct) => base.SendAsync(request, ct);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
