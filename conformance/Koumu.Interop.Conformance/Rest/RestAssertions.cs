@@ -223,7 +223,7 @@ public static class RestAssertions
         "A school's identifier is a valid MEXT 学校コード (with its check digit) and a district's a 教育委員会コード.",
         "学校の identifier は検査数字まで正しい文部科学省の学校コード、教育委員会の identifier は教育委員会コードであること。");
     public static readonly AssertionDefinition JpKanaPresent = Should("OR-JP-USER-001", "japan",
-        "JP users metadata.jp.kanaGivenName / kanaFamilyName (required from 学習eポータル標準モデル v3; hub rule jp.users.kana)",
+        "JP users metadata.jp.kanaGivenName / kanaFamilyName (required from 学習eポータル標準モデル v3; hub rule jp.users.required)",
         "Every user carries metadata.jp.kanaGivenName and metadata.jp.kanaFamilyName.",
         "すべての利用者が metadata.jp.kanaGivenName と metadata.jp.kanaFamilyName を持つこと。");
     public static readonly AssertionDefinition JpKanaFullWidth = Must("OR-JP-USER-002", "japan",
