@@ -128,7 +128,7 @@ public static class HtmlReport
 
     private const string Style = """
         :root { color-scheme: light; --ng: #b3261e; --ok: #1e6b33; --skip: #6b6b6b; }
-        body { font-family: "Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic", "Meiryo", system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #fafafa; line-height: 1.6; }
+        body { font-family: "Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic", "Meiryo", "IPAPGothic", "IPAGothic", system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #fafafa; line-height: 1.6; }
         main { max-width: 1100px; margin: 0 auto; padding: 1rem 1.5rem 3rem; background: #fff; }
         input[name=lang] { position: absolute; opacity: 0; pointer-events: none; }
         #lang-ja:checked ~ main .en, #lang-en:checked ~ main .ja { display: none; }

@@ -46,8 +46,10 @@ internal sealed partial class RestChecks
         if (verdicts.Count == 0) return Verdict.Skip("No collection to check: " + string.Join("; ", reasons));
         var failed = verdicts.Where(v => v.Verdict.Outcome == Outcome.Failed).ToList();
         if (failed.Count > 0)
-            return Verdict.Fail(string.Join(" ", failed.Select(f => $"/{f.Path}: {f.Verdict.Message}")),
-                failed.SelectMany(f => f.Verdict.Details), failed.SelectMany(f => f.Verdict.Evidence));
+            return Verdict.Fail(failed.Count == 1
+                    ? $"/{failed[0].Path}: {failed[0].Verdict.Message}"
+                    : $"{failed.Count} of {verdicts.Count} checked routes fail ({string.Join(", ", failed.Select(f => "/" + f.Path))}); first: {failed[0].Verdict.Message}",
+                failed.SelectMany(f => f.Verdict.Details.Prepend($"/{f.Path}: {f.Verdict.Message}")), failed.SelectMany(f => f.Verdict.Evidence));
         var passed = verdicts.Where(v => v.Verdict.Outcome == Outcome.Passed).ToList();
         if (passed.Count == 0)
             return Verdict.Skip(string.Join(" ", verdicts.Select(v => $"/{v.Path}: {v.Verdict.Message}").Concat(reasons)));
