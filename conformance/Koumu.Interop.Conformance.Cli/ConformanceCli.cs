@@ -167,7 +167,7 @@ public sealed class ConformanceCli(TextWriter output, TextWriter error, bool sho
         var clientSecret = new Option<string?>("--client-secret") { Description = $"The client secret. Prefer the environment variable {SecretVariable}: arguments are visible to other users of the machine." };
         var tokenAuth = new Option<string>("--token-auth") { Description = "Client authentication at the token endpoint: basic (HTTP Basic, default) or post (form fields).", DefaultValueFactory = _ => "basic" };
         tokenAuth.AcceptOnlyFromAmong("basic", "post");
-        var scopes = new Option<string[]>("--scope") { Description = "Scopes to request (repeatable). Default: roster, roster-core, roster-demographics, resource and gradebook reads." };
+        var scopes = new Option<string[]>("--scope") { Description = "Scopes to request (repeatable). Default: roster, roster-core, roster-demographics, resource, gradebook and assessment reads." };
         var profile = new Option<string?>("--profile") { Description = "jp: also check the Japan Profile rules on the returned data." };
         profile.AcceptOnlyFromAmong("jp", "oneroster-1.2");
         var oas = new Option<string[]>("--oas") { Description = "An official 1EdTech OpenAPI file (JSON/YAML) to validate against as well (repeatable)." };

@@ -1,5 +1,6 @@
 using Koumu.Interop.Conformance;
 using Koumu.Interop.Conformance.Rest;
+using Koumu.Interop.Tests.Json;
 using Xunit.Abstractions;
 
 namespace Koumu.Interop.Tests.Conformance;
@@ -44,5 +45,31 @@ public abstract class HubConformanceSpecification
             .Select(r => $"{r.Assertion.Id}: {r.Message}").ToList();
         Assert.True(skipped.Count == 0, "Assertions that proved nothing on the hub:\n" + string.Join("\n", skipped));
         Assert.True(report.Summary.Conformant);
+    }
+
+    [SkippableFact]
+    public async Task With_the_official_1EdTech_OpenAPI_files_the_hub_still_passes_the_contract_and_error_assertions()
+    {
+        var options = await hub.TargetAsync() with
+        {
+            OasFiles = [.. new[] { OasSchemas.Rostering, OasSchemas.Gradebook, OasSchemas.Resources }.Select(f => Path.Combine(OasSchemas.StandardsFolder(), f))],
+        };
+        var report = await ConformanceRunner.RunAsync([new OneRosterRestTarget(options)], new AssertionSelection { Sections = ["contract", "errors"] });
+        var failed = report.Results.Where(r => r.Outcome != Outcome.Passed).Select(r => $"{r.Assertion.Id} {r.Outcome}: {r.Message} {string.Join("; ", r.Details.Take(5))}").ToList();
+        Assert.True(failed.Count == 0, string.Join("\n", failed));
+        Assert.Contains("onerosterv1p2rostersservice_openapi3_v1p0.json", report.Targets.Single().Settings["oas"], StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task The_official_files_catch_JSON_booleans_too()
+    {
+        var options = await hub.TargetAsync(inner => new FaultyProvider(ProviderFaults.All.Single(f => f.Name.StartsWith("JSON booleans", StringComparison.Ordinal)), inner)) with
+        {
+            OasFiles = [Path.Combine(OasSchemas.StandardsFolder(), OasSchemas.Rostering)],
+        };
+        var report = await ConformanceRunner.RunAsync([new OneRosterRestTarget(options)], new AssertionSelection { Ids = ["OR-REST-SCHEMA-001"] });
+        var result = Assert.Single(report.Results);
+        Assert.Equal(Outcome.Failed, result.Outcome);
+        Assert.Contains(result.Details, d => d.Contains("onerosterv1p2rostersservice_openapi3_v1p0.json", StringComparison.Ordinal));
     }
 }
