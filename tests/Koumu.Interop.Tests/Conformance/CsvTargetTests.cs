@@ -84,6 +84,22 @@ public sealed class CsvTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task A_zip_with_a_path_traversal_entry_fails_package_unsafe_entry_name()
+    {
+        var zip = SamplePackages.Rostering().Raw("../../evil.csv", "x"u8.ToArray()).WriteZip();
+        try
+        {
+            var report = await RunAsync(zip, OneRosterProfiles.Base);
+            Assert.Equal(Outcome.Failed, report.Find("OR-CSV-package.unsafe_entry_name")!.Outcome);
+            Assert.False(report.Summary.Conformant);
+        }
+        finally
+        {
+            File.Delete(zip);
+        }
+    }
+
+    [Fact]
     public async Task Japan_rules_are_skipped_with_a_reason_for_a_base_OneRoster_package()
     {
         var package = SamplePackages.Rostering().WriteFolder();
