@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using Koumu.Interop.Conformance;
+using Koumu.Interop.Conformance.Reports;
+using Microsoft.Playwright;
+
+namespace Koumu.Interop.Tests.Conformance;
+
+/// <summary>
+/// Issue #7 "Done when": the HTML report renders in headless Chromium and shows the failures of a broken provider.
+/// The system Chromium (Debian package, installed by .ci/run) is driven by Playwright; no browser is ever downloaded.
+/// </summary>
+public sealed class HtmlReportScreenshotTests(ConformanceHub hub) : IClassFixture<ConformanceHub>, IDisposable
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("koumu-conf-html-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>Chromium, or a skip (locally) / failure (CI=true), as the PostgreSQL fixture does: a skipped browser test in CI proves nothing.</summary>
+    private static void RequireChromium()
+    {
+        if (File.Exists(ChromiumPath)) return;
+        var message = $"Chromium is not installed at {ChromiumPath} (apt-get install chromium)";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException(message + ": it is required in CI.");
+        Skip.If(true, message);
+    }
+
+    [SkippableFact]
+    public async Task The_report_of_a_broken_provider_renders_in_headless_Chromium_showing_its_failures_in_Japanese_and_English()
+    {
+        RequireChromium();
+        var fault = ProviderFaults.All.Single(f => f.Name == "filter ignored");
+        var report = await hub.RunAsync(new AssertionSelection { Sections = ["filter", "errors"] }, inner => new FaultyProvider(fault, inner));
+        Assert.Equal(Outcome.Failed, report.Find("OR-REST-FILTER-001")!.Outcome);
+        var file = Path.Combine(_folder, "report.html");
+        await File.WriteAllTextAsync(file, HtmlReport.Write(report));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(Path.Combine(_folder, "profile"), new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+            ViewportSize = new ViewportSize { Width = 1200, Height = 900 },
+            Locale = "ja-JP",
+        });
+        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+        // The report must need nothing from the network: any request other than the file itself is a defect.
+        var requests = new List<string>();
+        page.Request += (_, r) => requests.Add(r.Url);
+        await page.GotoAsync(new Uri(file).AbsoluteUri);
+
+        Assert.Equal("不適合", (await page.Locator("#verdict .ja").InnerTextAsync())[..3]);
+        var failure = page.Locator("section.result.failed#OR-REST-FILTER-001");
+        Assert.True(await failure.IsVisibleAsync(), "the failed assertion is not shown");
+        var text = await failure.InnerTextAsync();
+        Assert.Contains("不合格", text, StringComparison.Ordinal);
+        Assert.Contains("OAS-R parameter filter", text, StringComparison.Ordinal);
+        Assert.Contains("filter=", text, StringComparison.Ordinal);
+        Assert.Contains("HTTP 200", text, StringComparison.Ordinal);
+        Assert.False(await page.Locator("#verdict .en").IsVisibleAsync());
+
+        var shot = Path.Combine(_folder, "report-ja.png");
+        var png = await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Path = shot });
+        // Set KOUMU_TEST_ARTIFACTS to a folder to keep the report and the screenshot for a look.
+        if (Environment.GetEnvironmentVariable("KOUMU_TEST_ARTIFACTS") is { Length: > 0 } artifacts)
+        {
+            Directory.CreateDirectory(artifacts);
+            File.Copy(shot, Path.Combine(artifacts, "conformance-report-ja.png"), overwrite: true);
+            File.Copy(file, Path.Combine(artifacts, "conformance-report.html"), overwrite: true);
+        }
+        AssertNonTrivialPng(png, minWidth: 1000, minHeight: 1500);
+        var section = await failure.ScreenshotAsync();
+        AssertNonTrivialPng(section, minWidth: 600, minHeight: 150);
+
+        await page.Locator("label[for=lang-en]").ClickAsync();
+        Assert.True(await page.Locator("#verdict .en").IsVisibleAsync());
+        Assert.False(await page.Locator("#verdict .ja").IsVisibleAsync());
+        Assert.StartsWith("Not conformant", await page.Locator("#verdict .en").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("FAIL", await failure.InnerTextAsync(), StringComparison.Ordinal);
+
+        Assert.All(requests, url => Assert.StartsWith("file://", url, StringComparison.Ordinal));
+    }
+
+    /// <summary>A PNG of at least the given size (IHDR) whose compressed data is not that of a blank page.</summary>
+    private static void AssertNonTrivialPng(byte[] png, int minWidth, int minHeight)
+    {
+        Assert.True(png.Length > 24 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "not a PNG");
+        var width = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4));
+        var height = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4));
+        Assert.True(width >= minWidth && height >= minHeight, $"screenshot {width}x{height}, expected at least {minWidth}x{minHeight}");
+        // A blank white page of this size compresses to a few kilobytes; text, tables and badges do not.
+        Assert.True(png.Length > width * height / 200, $"screenshot of {png.Length} bytes for {width}x{height}: nearly blank");
+    }
+}
