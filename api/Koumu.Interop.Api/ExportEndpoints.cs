@@ -22,7 +22,7 @@ public static partial class ExportEndpoints
 
     private static async Task<Results<ZipExportResult, ProblemHttpResult>> ExportAsync(
         string tenant, string? profile, string? mode, string? since, bool? quoteAll, string? usersLayout,
-        ClaimsPrincipal user, RosterStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpContext context, ClaimsPrincipal user, RosterStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var definition = string.IsNullOrWhiteSpace(profile) ? OneRosterProfiles.Base : OneRosterProfiles.Find(profile);
         if (definition is null)
@@ -65,6 +65,8 @@ public static partial class ExportEndpoints
         var options = new ExportOptions { Profile = definition, Delta = delta, Since = sinceUtc, QuoteAll = quoteAll ?? false, UsersLayout12 = layout12 };
         var logger = loggers.CreateLogger(typeof(ExportEndpoints));
         LogExport(logger, user.ClientId(), tenant, definition.Id, delta ? "delta" : "bulk", sinceUtc);
+        // A whole tenant's roster leaves the hub: on the trail with the II of its demographics and results.
+        await Audit.AuditEndpoints.RecordAsync(context, tenant, "export", "oneroster.package", definition.Id, 0, "II");
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         return new ZipExportResult(store, tenantId!.Value, options, $"oneroster-{tenant}-{definition.Id}-{(delta ? "delta" : "bulk")}-{stamp}.zip", logger);
     }

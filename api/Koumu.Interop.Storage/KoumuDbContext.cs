@@ -104,6 +104,9 @@ public abstract class KoumuDbContext(DbContextOptions options) : DbContext(optio
         // Attendance records, school calendars and the access audit (issue #6).
         Attendance.AttendanceModel.Configure(modelBuilder, Provider);
 
+        // The audit trail of personal-data access (docs/decisions/0011-audit-trail.md).
+        Audit.AuditModel.Configure(modelBuilder, Provider);
+
         // OpenIddict's applications, authorizations, scopes and tokens live in the same database.
         modelBuilder.UseOpenIddict();
     }

@@ -1,4 +1,5 @@
 using Koumu.Interop.Api.Attendance;
+using Koumu.Interop.Api.Audit;
 using Koumu.Interop.Api.Auth;
 using Koumu.Interop.Api.Changes;
 using Koumu.Interop.Api.Learning;
@@ -24,6 +25,7 @@ public static class KoumuHubApplication
         builder.Services.AddXapiDocuments();
         builder.Services.AddAttendance();
         builder.Services.AddLearning(builder.Configuration);
+        builder.Services.AddAuditTrail();
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
@@ -43,6 +45,7 @@ public static class KoumuHubApplication
         app.MapXapiDocumentEndpoints();
         app.MapAttendanceEndpoints();
         app.MapLearningEndpoints();
+        app.MapAuditEndpoints();
         app.MapContractEndpoints();
         return app;
     }

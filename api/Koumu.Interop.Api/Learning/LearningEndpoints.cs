@@ -204,6 +204,8 @@ public static partial class LearningEndpoints
             writer.WriteEndObject();
         }
         LogRead(Logger(context), context.User.ClientId(), "user", Shorten(sourcedId), request.Tenant, page.Statements.Count);
+        // 学習記録 are 重要性分類 III (ガイドライン R7.3).
+        await Audit.AuditEndpoints.RecordAsync(context, request.Tenant, "read", "learning.user", sourcedId, page.Statements.Count, "III");
         await WriteAsync(context, buffer, next);
     }
 
@@ -240,6 +242,7 @@ public static partial class LearningEndpoints
             writer.WriteEndObject();
         }
         LogRead(Logger(context), context.User.ClientId(), kind, Shorten(sourcedId), request.Tenant, pupils.Count);
+        await Audit.AuditEndpoints.RecordAsync(context, request.Tenant, "read", "learning." + kind, sourcedId, pupils.Count, "III");
         await WriteAsync(context, buffer, next);
     }
 

@@ -180,6 +180,9 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
         }
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
+        // Every read of roster data is on the audit trail (who, which records, how many; queued, written in batches).
+        await Audit.AuditEndpoints.RecordAsync(context, tenant, "read", "oneroster." + collection.Name,
+            route.Shape == RouteShape.Single ? values["sourcedId"] : null, objects.Count, Audit.AuditEndpoints.OneRosterClassification(collection.Name));
         await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
     }
 
