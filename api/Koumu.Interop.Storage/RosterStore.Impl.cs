@@ -133,6 +133,27 @@ public sealed partial class RosterStore
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// An open connection for reads (the OneRoster pages): no EF context per request, PostgreSQL with the tuned
+    /// settings above, SQLite without the import pragmas (nothing is written on it).
+    /// </summary>
+    public async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
+    {
+        DbConnection connection = Options.Provider == DatabaseProvider.Postgres
+            ? new NpgsqlConnection(npgsqlConnectionString ??= TuneNpgsql(Options.ConnectionString))
+            : new SqliteConnection(Options.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return connection;
+    }
+
     internal async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         DbConnection connection = Options.Provider == DatabaseProvider.Postgres

@@ -107,9 +107,7 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
         // A tenant with no roster yet has no records: -1 matches none, so every route answers as for an empty tenant.
         var tenantId = await TenantIdAsync(tenant, cancellationToken) ?? -1;
         var provider = store.Options.Provider;
-        await using var db = store.CreateDbContext();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await store.OpenReadConnectionAsync(cancellationToken);
         var confinement = await ClientConfinement.ResolveAsync(connection, provider, tenantId, [.. user.GetClaims(Caller.OrgsClaim)], cancellationToken);
 
         var scope = confinement.For(collection);
