@@ -30,11 +30,14 @@ public sealed class ClientTokenRevocation
     /// <summary>Forgets what is cached for <paramref name="clientId"/> (called on create, rotate and delete).</summary>
     public void Invalidate(string clientId) => cache.TryRemove(clientId, out _);
 
-    internal async ValueTask<bool> IsCurrentAsync(string clientId, string? tokenGeneration, IOpenIddictApplicationManager applications, CancellationToken cancellationToken)
+    internal async ValueTask<bool> IsCurrentAsync(string clientId, string? tokenGeneration, IServiceScopeFactory scopes, CancellationToken cancellationToken)
     {
         var now = time.GetTimestamp();
         if (!cache.TryGetValue(clientId, out var entry) || entry.ExpiresAt < now)
         {
+            // Only a cache miss pays for a scope (and its EF context): every other request is a dictionary lookup.
+            await using var scope = scopes.CreateAsyncScope();
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
             var application = await applications.FindByClientIdAsync(clientId, cancellationToken).ConfigureAwait(false);
             string? generation = null;
             if (application is not null)
@@ -52,12 +55,12 @@ public sealed class ClientTokenRevocation
     }
 
     /// <summary>The OpenIddict validation step: runs right after the access token itself was validated.</summary>
-    public sealed class RejectRevokedClientTokens(ClientTokenRevocation revocation, IOpenIddictApplicationManager applications)
+    public sealed class RejectRevokedClientTokens(ClientTokenRevocation revocation, IServiceScopeFactory scopes)
         : IOpenIddictValidationHandler<ProcessAuthenticationContext>
     {
         public static OpenIddictValidationHandlerDescriptor Descriptor { get; } =
             OpenIddictValidationHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
-                .UseScopedHandler<RejectRevokedClientTokens>()
+                .UseSingletonHandler<RejectRevokedClientTokens>()
                 .SetOrder(OpenIddictValidationHandlers.ValidateAccessToken.Descriptor.Order + 1)
                 .SetType(OpenIddictValidationHandlerType.Custom)
                 .Build();
@@ -67,7 +70,7 @@ public sealed class ClientTokenRevocation
             ArgumentNullException.ThrowIfNull(context);
             if (context.AccessTokenPrincipal is not { } principal) return;
             var clientId = principal.GetClaim(Claims.ClientId) ?? principal.GetClaim(Claims.Subject);
-            if (clientId is null || !await revocation.IsCurrentAsync(clientId, principal.GetClaim(Caller.CredentialGenerationClaim), applications, context.CancellationToken).ConfigureAwait(false))
+            if (clientId is null || !await revocation.IsCurrentAsync(clientId, principal.GetClaim(Caller.CredentialGenerationClaim), scopes, context.CancellationToken).ConfigureAwait(false))
             {
                 context.Reject(error: Errors.InvalidToken, description: "The client of this access token was deleted or its secret was rotated.");
             }
