@@ -116,6 +116,7 @@ public static class XapiDocumentEndpoints
     /// </summary>
     private static async Task<IResult> PostAsync(HttpContext context, Resource resource, CancellationToken cancellationToken)
     {
+        if (XapiAlternateRequest.Applies(context.Request)) return await AlternateAsync(context, resource, cancellationToken);
         var (request, failure) = await XapiEndpoints.BeginAsync(context, write: true, cancellationToken);
         if (request is null) return failure!;
         var (target, invalid) = Parse(context.Request.Query, resource, request.Version, "POST");
@@ -144,6 +145,29 @@ public static class XapiDocumentEndpoints
             return XapiDocumentChange.Write(merged, "application/json");
         }, cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// C §1.3 (xAPI 1.0.3): "The LRS MUST support the Alternate Request Syntax" — for every resource, not only Statements
+    /// (the clients it exists for, old browsers without CORS, keep State and Profiles too). A POST with <c>?method=</c>
+    /// is rewritten from its form and handled by that method's handler as any other request; under 2.0 the handler's
+    /// <see cref="XapiEndpoints.BeginAsync"/> refuses it (IEEE 9274.1.1 removed the syntax).
+    /// </summary>
+    private static async Task<IResult> AlternateAsync(HttpContext context, Resource resource, CancellationToken cancellationToken)
+    {
+        var max = context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes;
+        if (await XapiAlternateRequest.RewriteAsync(context, max, cancellationToken) is { } refusal)
+        {
+            context.Response.Headers[XapiEndpoints.VersionHeader] = XapiVersion.V200.Header();
+            return XapiEndpoints.Error(refusal.Status, refusal.Message);
+        }
+        return context.Request.Method switch
+        {
+            "PUT" => await PutAsync(context, resource, cancellationToken),
+            "POST" => await PostAsync(context, resource, cancellationToken),
+            "DELETE" => await DeleteAsync(context, resource, cancellationToken),
+            _ => await GetAsync(context, resource, cancellationToken), // GET or HEAD: RewriteAsync admits no other method
+        };
     }
 
     /// <summary>

@@ -107,12 +107,21 @@ public static class XapiEndpoints
             return (null, Error(StatusCodes.Status401Unauthorized, message!));
         }
         if (outcome == XapiAuth.Outcome.Forbidden) return (null, Error(StatusCodes.Status403Forbidden, message!));
+        // From here the tenant is known: a Statement resource answer carries Consistent-Through "regardless of the code
+        // returned" (C §2.1.3, ADL XAPI-00153) — the refusals below included. (Before authentication there is no tenant
+        // whose consistency could be stated.)
+        async Task<IResult> Refuse(int status, string text)
+        {
+            if (context.Request.Path.StartsWithSegments(Path, StringComparison.Ordinal))
+                await SetConsistentThroughAsync(context, caller!.TenantId, cancellationToken);
+            return Error(status, text);
+        }
         if (write ? !caller!.Write : !caller!.Read)
-            return (null, Error(StatusCodes.Status403Forbidden, write ? "This credential may not write Statements." : "This credential may not read Statements."));
+            return (null, await Refuse(StatusCodes.Status403Forbidden, write ? "This credential may not write Statements." : "This credential may not read Statements."));
         var header = context.Request.Headers[VersionHeader];
-        if (header.Count == 0) return (null, Error(StatusCodes.Status400BadRequest, $"The {VersionHeader} header is required (1.0.3 or 2.0.0)."));
+        if (header.Count == 0) return (null, await Refuse(StatusCodes.Status400BadRequest, $"The {VersionHeader} header is required (1.0.3 or 2.0.0)."));
         if (header.Count > 1 || !XapiVersions.TryParseHeader(header[0], out var version))
-            return (null, Error(StatusCodes.Status400BadRequest, $"{VersionHeader} '{Truncate(header.ToString())}' is not supported; send 1.0.x or 2.0.x."));
+            return (null, await Refuse(StatusCodes.Status400BadRequest, $"{VersionHeader} '{Truncate(header.ToString())}' is not supported; send 1.0.x or 2.0.x."));
         context.Response.Headers[VersionHeader] = version.Header();
         var request = new Request(context, caller, version);
         // IEEE 9274.1.1 removed the Alternate Request Syntax (C §1.3 of 1.0.3); the 2.0 battery expects 4xx for it.
@@ -282,7 +291,7 @@ public static class XapiEndpoints
             var found = await statementsStore.GetAsync(request.Caller.TenantId, XapiFormats.NormalizeUuid(id), voided: single == "voidedStatementId", cancellationToken);
             if (found is null) return await FinishAsync(request, Error(404, $"No {(single == "voidedStatementId" ? "voided " : "")}Statement {id}."), cancellationToken);
             context.Response.Headers.LastModified = found.Stored.ToString("R", CultureInfo.InvariantCulture);
-            var one = Shape(context, found.Json, format);
+            var one = (await ShapeAsync(context, request.Caller.TenantId, [found.Json], format, cancellationToken))[0];
             return await FinishAsync(request, attachments ? new XapiMultipart.Response(one, [.. XapiMultipart.AttachmentHashes(one)], request.Caller.TenantId) : Json(context, one), cancellationToken);
         }
 
@@ -309,9 +318,10 @@ public static class XapiEndpoints
             // D §2.5: a relative IRL (path and query, no host), so it works behind any proxy.
             moreLink = Path + "?more=" + Uri.EscapeDataString(cursors.Encode(next));
         }
+        var shaped = await ShapeAsync(context, request.Caller.TenantId, [.. page.Statements.Select(s => s.Json)], state.Format, cancellationToken);
         var result = new JsonObject
         {
-            ["statements"] = new JsonArray([.. page.Statements.Select(s => (JsonNode)Shape(context, s.Json, state.Format))]),
+            ["statements"] = new JsonArray([.. shaped.Select(s => (JsonNode)s)]),
             ["more"] = moreLink,
         };
         var lastModified = page.Statements.Count == 0 ? (DateTime?)null : page.Statements.Max(s => s.Stored);
@@ -385,20 +395,24 @@ public static class XapiEndpoints
     }
 
     /// <summary>
-    /// C §2.1.3 formats. exact: the Statement as stored. ids: identifiers only. canonical: one language per Activity and
-    /// Verb language map, chosen by Accept-Language for each map (<see cref="XapiCanonicalFormat"/>); the answer then
-    /// varies with Accept-Language.
+    /// C §2.1.3 formats. exact: the Statements as stored. ids: identifiers only. canonical: every Activity with the LRS's
+    /// canonical definition (merged across all Statements, <see cref="XapiActivityDefinitions"/>; read for the whole
+    /// page in one query), then one language per Activity and Verb language map, chosen by Accept-Language for each map
+    /// (<see cref="XapiCanonicalFormat"/>); the answer then varies with Accept-Language.
     /// </summary>
-    private static JsonObject Shape(HttpContext context, string json, string format)
+    private static async Task<List<JsonObject>> ShapeAsync(HttpContext context, int tenantId, IReadOnlyList<string> statements, string format, CancellationToken cancellationToken)
     {
-        var node = JsonNode.Parse(json)!.AsObject();
+        var nodes = statements.Select(json => JsonNode.Parse(json)!.AsObject()).ToList();
         switch (format)
         {
-            case "ids": return XapiStatements.IdsFormat(node);
+            case "ids": return [.. nodes.Select(XapiStatements.IdsFormat)];
             case "canonical":
                 context.Response.Headers.Vary = HeaderNames.AcceptLanguage;
-                return XapiCanonicalFormat.Apply(node, XapiCanonicalFormat.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString()));
-            default: return node;
+                var definitions = await context.RequestServices.GetRequiredService<XapiActivityDefinitions>()
+                    .GetManyAsync(tenantId, nodes.SelectMany(XapiCanonicalFormat.ActivityIds), cancellationToken);
+                var languages = XapiCanonicalFormat.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString());
+                return [.. nodes.Select(n => XapiCanonicalFormat.Apply(n, languages, definitions))];
+            default: return nodes;
         }
     }
 
@@ -419,9 +433,14 @@ public static class XapiEndpoints
     /// <summary>Every Statement response carries X-Experience-API-Consistent-Through (C §2.1.3).</summary>
     private static async Task<IResult> FinishAsync(Request request, IResult result, CancellationToken cancellationToken)
     {
-        var through = await request.Context.RequestServices.GetRequiredService<XapiStatementStore>().ConsistentThroughAsync(request.Caller.TenantId, cancellationToken);
-        request.Context.Response.Headers[ConsistentThroughHeader] = XapiFormats.FormatTimestamp(new DateTimeOffset(through));
+        await SetConsistentThroughAsync(request.Context, request.Caller.TenantId, cancellationToken);
         return result;
+    }
+
+    private static async Task SetConsistentThroughAsync(HttpContext context, int tenantId, CancellationToken cancellationToken)
+    {
+        var through = await context.RequestServices.GetRequiredService<XapiStatementStore>().ConsistentThroughAsync(tenantId, cancellationToken);
+        context.Response.Headers[ConsistentThroughHeader] = XapiFormats.FormatTimestamp(new DateTimeOffset(through));
     }
 
     private static IResult Invalid(XapiProblem problem) => Invalid([problem]);
