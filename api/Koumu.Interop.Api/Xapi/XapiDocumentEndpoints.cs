@@ -75,6 +75,10 @@ public static class XapiDocumentEndpoints
         }
         routes.MapMethods(AgentsPath, ["GET", "HEAD"], GetAgentsAsync).WithName("xapiGetAgents");
         routes.MapMethods(ActivitiesPath, ["GET", "HEAD"], GetActivitiesAsync).WithName("xapiGetActivities");
+        // C §1.3 (1.0.3): GET-only resources still take the Alternate Request Syntax (POST ?method=GET|HEAD), the only
+        // way a client without custom headers can send its credentials to them.
+        routes.MapPost(AgentsPath, (HttpContext context, CancellationToken cancellationToken) => AlternateGetAsync(context, GetAgentsAsync, cancellationToken)).WithName("xapiPostAgents");
+        routes.MapPost(ActivitiesPath, (HttpContext context, CancellationToken cancellationToken) => AlternateGetAsync(context, GetActivitiesAsync, cancellationToken)).WithName("xapiPostActivities");
         return routes;
     }
 
@@ -221,6 +225,23 @@ public static class XapiDocumentEndpoints
             return XapiDocumentChange.Delete;
         }, cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// POST on a GET-only resource: only as the Alternate Request Syntax (C §1.3) naming GET or HEAD, then handled by
+    /// <paramref name="get"/> (which refuses it under 2.0). A plain POST, or one naming another method, is 405.
+    /// </summary>
+    private static async Task<IResult> AlternateGetAsync(HttpContext context, Func<HttpContext, CancellationToken, Task<IResult>> get, CancellationToken cancellationToken)
+    {
+        context.Response.Headers[XapiEndpoints.VersionHeader] = XapiVersion.V200.Header();
+        if (!XapiAlternateRequest.Applies(context.Request) || context.Request.Query["method"].ToString() is not ("GET" or "HEAD"))
+        {
+            context.Response.Headers.Allow = "GET, HEAD";
+            return XapiEndpoints.Error(StatusCodes.Status405MethodNotAllowed, "This resource answers GET and HEAD only (or POST ?method=GET in the xAPI 1.0.3 Alternate Request Syntax).");
+        }
+        var max = context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes;
+        if (await XapiAlternateRequest.RewriteAsync(context, max, cancellationToken) is { } refusal) return XapiEndpoints.Error(refusal.Status, refusal.Message);
+        return await get(context, cancellationToken);
     }
 
     // ---- Agents (C §2.4) and Activities (C §2.5) ---------------------------------------------------------------------

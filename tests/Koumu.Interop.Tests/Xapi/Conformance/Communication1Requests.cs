@@ -161,6 +161,52 @@ public abstract partial class ConformanceSpecification
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [SkippableFact]
+    public async Task Under_1_0_3_agents_and_activities_answer_get_in_the_alternate_syntax_and_refuse_a_plain_post()
+    {
+        using var lrs = await LrsAsync("1.0.3");
+        var activity = NewActivity();
+        await PostAsync(lrs, Statement(activity, "{\"name\":{\"ja\":\"漢字テスト\"}}"));
+        using (var activities = await lrs.SendAsync(Alternate("/xapi/activities", "GET", [new("activityId", activity)])))
+        {
+            Assert.Equal(HttpStatusCode.OK, activities.StatusCode);
+            Assert.Equal("漢字テスト", (await BodyAsync(activities))["definition"]!["name"]!["ja"]!.GetValue<string>());
+        }
+        var agent = NewAgent();
+        using (var agents = await lrs.SendAsync(Alternate("/xapi/agents", "GET", [new("agent", agent)])))
+        {
+            Assert.Equal(HttpStatusCode.OK, agents.StatusCode);
+            Assert.Equal("Person", (await BodyAsync(agents))["objectType"]!.GetValue<string>());
+        }
+        using (var head = await lrs.SendAsync(Alternate("/xapi/agents", "HEAD", [new("agent", agent)])))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        }
+        using (var plain = await lrs.PostAsync($"/xapi/activities?activityId={Q(activity)}", Json("{}")))
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, plain.StatusCode);
+        using (var put = await lrs.SendAsync(Alternate("/xapi/agents", "PUT", [new("agent", agent), new("content", "{}")])))
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
+        using var v2 = await LrsAsync("2.0.0");
+        using var refused = await v2.SendAsync(Alternate("/xapi/activities", "GET", [new("activityId", activity)]));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task An_alternate_request_without_credentials_is_401_on_every_resource()
+    {
+        using var anonymous = Hub.CreateHttpsClient();
+        foreach (var (path, fields) in new (string, KeyValuePair<string, string>[])[]
+        {
+            ("/xapi/activities", [new("activityId", NewActivity()), new("X-Experience-API-Version", "1.0.3")]),
+            ("/xapi/activities/profile", [new("activityId", NewActivity()), new("profileId", "p"), new("X-Experience-API-Version", "1.0.3")]),
+        })
+        {
+            using var response = await anonymous.SendAsync(Alternate(path, "GET", fields));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+    }
+
     // ---- C §1.4 Encoding and JSON responses -------------------------------------------------------------------------
 
     [SkippableTheory]
