@@ -30,13 +30,15 @@ public sealed record XapiSettings(long MaxRequestBytes, int MaxLimit)
 
 /// <summary>
 /// The xAPI Statement resource (C §2.1) at <c>/xapi/statements</c>, for xAPI 1.0.3 and 2.0 negotiated per request
-/// (docs/decisions/0007-xapi-lrs.md), and the About resource. Built: PUT/POST (application/json, or multipart/mixed with
-/// attachment parts matched by SHA-2, C §1.5.2 — <see cref="XapiMultipart"/>), signed Statements verified on the way in
-/// (D §2.6 — <see cref="XapiSignature"/>), GET/HEAD with every filter, <c>more</c> paging, format exact/ids/canonical
-/// (one language per Activity/Verb map by Accept-Language), <c>attachments=true</c> as multipart/mixed with the stored
-/// contents, Last-Modified and X-Experience-API-Consistent-Through; the Alternate Request Syntax under 1.0.3 only
-/// (C §1.3 — <see cref="XapiAlternateRequest"/>; 400 under 2.0). Not here: the document resources (State, Agent and
-/// Activity Profile), Agents and Activities; canonical Activity definitions merged across Statements.
+/// (docs/decisions/0007-xapi-lrs.md), the About resource (C §2.8), and the prologue every LRS resource shares
+/// (<see cref="BeginAsync"/>: authentication, rights, version header). Here: PUT/POST (application/json, or
+/// multipart/mixed with attachment parts matched by SHA-2, C §1.5.2 — <see cref="XapiMultipart"/>), signed Statements
+/// verified on the way in (D §2.6 — <see cref="XapiSignature"/>), GET/HEAD with every filter, <c>more</c> paging,
+/// format exact/ids/canonical (canonical: the merged Activity definitions of <see cref="XapiActivityDefinitions"/>, one
+/// language per map by Accept-Language), <c>attachments=true</c> as multipart/mixed with the stored contents,
+/// Last-Modified and X-Experience-API-Consistent-Through; the Alternate Request Syntax under 1.0.3 only (C §1.3 —
+/// <see cref="XapiAlternateRequest"/>; 400 under 2.0). The document resources (State, Agent and Activity Profile),
+/// Agents and Activities are in <see cref="XapiDocumentEndpoints"/>. Requirement coverage: docs/xapi-conformance.md.
 /// </summary>
 public static class XapiEndpoints
 {
