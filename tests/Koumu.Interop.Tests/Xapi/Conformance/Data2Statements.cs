@@ -1,4 +1,5 @@
 using System.Net;
+using Koumu.Interop.Schemas.Xapi;
 
 namespace Koumu.Interop.Tests.Xapi.Conformance;
 
@@ -76,5 +77,24 @@ public abstract partial class ConformanceSpecification
         Assert.Equal(12.125, score["raw"]!.GetValue<double>());
         Assert.Equal(45.45, score["max"]!.GetValue<double>());
         Assert.Equal(0.1234567, score["scaled"]!.GetValue<double>());
+    }
+    // ---- D §4.5 XAPI-00122: timestamps keep at least millisecond precision (2.0: converted to UTC) ---------------------
+
+    [SkippableTheory]
+    [InlineData("1.0.3", "2026-04-08T09:15:30.123456+09:00")]
+    [InlineData("2.0.0", "2026-04-08T09:15:30.123456+09:00")]
+    [InlineData("2.0.0", "2026-04-08T00:15:30.9876Z")]
+    public async Task A_timestamp_keeps_at_least_millisecond_precision(string version, string timestamp)
+    {
+        using var lrs = await LrsAsync(version);
+        var id = (await PostAsync(lrs, Statement(NewActivity(), extra: $",\"timestamp\":\"{timestamp}\"")))[0];
+        using var get = await lrs.GetAsync($"/xapi/statements?statementId={id}");
+        var returned = (await BodyAsync(get))["timestamp"]!.GetValue<string>();
+        Assert.True(XapiFormats.TryParseTimestamp(returned, out var back), returned);
+        Assert.True(XapiFormats.TryParseTimestamp(timestamp, out var sent));
+        // The same instant to the millisecond (at least three decimals survive).
+        Assert.Equal(sent.ToUnixTimeMilliseconds(), back.ToUnixTimeMilliseconds());
+        Assert.Matches(@"\.\d{3,}", returned);
+        if (version == "2.0.0") Assert.EndsWith("Z", returned, StringComparison.Ordinal);
     }
 }
