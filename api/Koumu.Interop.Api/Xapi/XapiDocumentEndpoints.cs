@@ -162,7 +162,7 @@ public static class XapiDocumentEndpoints
         var max = context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes;
         if (await XapiAlternateRequest.RewriteAsync(context, max, cancellationToken) is { } refusal)
         {
-            context.Response.Headers[XapiEndpoints.VersionHeader] = XapiVersion.V200.Header();
+            XapiEndpoints.EchoVersion(context);
             return XapiEndpoints.Error(refusal.Status, refusal.Message);
         }
         return context.Request.Method switch
@@ -233,7 +233,7 @@ public static class XapiDocumentEndpoints
     /// </summary>
     private static async Task<IResult> AlternateGetAsync(HttpContext context, Func<HttpContext, CancellationToken, Task<IResult>> get, CancellationToken cancellationToken)
     {
-        context.Response.Headers[XapiEndpoints.VersionHeader] = XapiVersion.V200.Header();
+        XapiEndpoints.EchoVersion(context);
         if (!XapiAlternateRequest.Applies(context.Request) || context.Request.Query["method"].ToString() is not ("GET" or "HEAD"))
         {
             context.Response.Headers.Allow = "GET, HEAD";

@@ -141,7 +141,7 @@ public static class XapiEndpoints
         var max = context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes;
         if (await XapiAlternateRequest.RewriteAsync(context, max, cancellationToken) is { } refusal)
         {
-            context.Response.Headers[VersionHeader] = XapiVersion.V200.Header();
+            EchoVersion(context);
             return Error(refusal.Status, refusal.Message);
         }
         switch (context.Request.Method)
@@ -150,10 +150,20 @@ public static class XapiEndpoints
             case "POST": return await PostAsync(context, cancellationToken);
             case "GET" or "HEAD": return await GetAsync(context, cancellationToken);
             default:
-                context.Response.Headers[VersionHeader] = XapiVersion.V200.Header();
+                EchoVersion(context);
                 context.Response.Headers.Allow = "GET, HEAD, PUT, POST";
                 return Error(StatusCodes.Status405MethodNotAllowed, $"The Statement resource has no {context.Request.Method}.");
         }
+    }
+
+    /// <summary>
+    /// The version header of a refusal made before <see cref="BeginAsync"/> negotiated (C §1.4.1: every response carries
+    /// one): the request's own version when it names one this LRS speaks, else the latest.
+    /// </summary>
+    internal static void EchoVersion(HttpContext context)
+    {
+        var header = context.Request.Headers[VersionHeader];
+        context.Response.Headers[VersionHeader] = (header.Count == 1 && XapiVersions.TryParseHeader(header[0], out var version) ? version : XapiVersion.V200).Header();
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, CancellationToken cancellationToken)
