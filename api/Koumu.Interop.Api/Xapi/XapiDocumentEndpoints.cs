@@ -75,6 +75,10 @@ public static class XapiDocumentEndpoints
         }
         routes.MapMethods(AgentsPath, ["GET", "HEAD"], GetAgentsAsync).WithName("xapiGetAgents");
         routes.MapMethods(ActivitiesPath, ["GET", "HEAD"], GetActivitiesAsync).WithName("xapiGetActivities");
+        // C §1.3 (1.0.3): GET-only resources still take the Alternate Request Syntax (POST ?method=GET|HEAD), the only
+        // way a client without custom headers can send its credentials to them.
+        routes.MapPost(AgentsPath, (HttpContext context, CancellationToken cancellationToken) => AlternateGetAsync(context, GetAgentsAsync, cancellationToken)).WithName("xapiPostAgents");
+        routes.MapPost(ActivitiesPath, (HttpContext context, CancellationToken cancellationToken) => AlternateGetAsync(context, GetActivitiesAsync, cancellationToken)).WithName("xapiPostActivities");
         return routes;
     }
 
@@ -116,6 +120,7 @@ public static class XapiDocumentEndpoints
     /// </summary>
     private static async Task<IResult> PostAsync(HttpContext context, Resource resource, CancellationToken cancellationToken)
     {
+        if (XapiAlternateRequest.Applies(context.Request)) return await AlternateAsync(context, resource, cancellationToken);
         var (request, failure) = await XapiEndpoints.BeginAsync(context, write: true, cancellationToken);
         if (request is null) return failure!;
         var (target, invalid) = Parse(context.Request.Query, resource, request.Version, "POST");
@@ -144,6 +149,29 @@ public static class XapiDocumentEndpoints
             return XapiDocumentChange.Write(merged, "application/json");
         }, cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// C §1.3 (xAPI 1.0.3): "The LRS MUST support the Alternate Request Syntax" — for every resource, not only Statements
+    /// (the clients it exists for, old browsers without CORS, keep State and Profiles too). A POST with <c>?method=</c>
+    /// is rewritten from its form and handled by that method's handler as any other request; under 2.0 the handler's
+    /// <see cref="XapiEndpoints.BeginAsync"/> refuses it (IEEE 9274.1.1 removed the syntax).
+    /// </summary>
+    private static async Task<IResult> AlternateAsync(HttpContext context, Resource resource, CancellationToken cancellationToken)
+    {
+        var max = context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes;
+        if (await XapiAlternateRequest.RewriteAsync(context, max, cancellationToken) is { } refusal)
+        {
+            XapiEndpoints.EchoVersion(context);
+            return XapiEndpoints.Error(refusal.Status, refusal.Message);
+        }
+        return context.Request.Method switch
+        {
+            "PUT" => await PutAsync(context, resource, cancellationToken),
+            "POST" => await PostAsync(context, resource, cancellationToken),
+            "DELETE" => await DeleteAsync(context, resource, cancellationToken),
+            _ => await GetAsync(context, resource, cancellationToken), // GET or HEAD: RewriteAsync admits no other method
+        };
     }
 
     /// <summary>
@@ -197,6 +225,23 @@ public static class XapiDocumentEndpoints
             return XapiDocumentChange.Delete;
         }, cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// POST on a GET-only resource: only as the Alternate Request Syntax (C §1.3) naming GET or HEAD, then handled by
+    /// <paramref name="get"/> (which refuses it under 2.0). A plain POST, or one naming another method, is 405.
+    /// </summary>
+    private static async Task<IResult> AlternateGetAsync(HttpContext context, Func<HttpContext, CancellationToken, Task<IResult>> get, CancellationToken cancellationToken)
+    {
+        XapiEndpoints.EchoVersion(context);
+        if (!XapiAlternateRequest.Applies(context.Request) || context.Request.Query["method"].ToString() is not ("GET" or "HEAD"))
+        {
+            context.Response.Headers.Allow = "GET, HEAD";
+            return XapiEndpoints.Error(StatusCodes.Status405MethodNotAllowed, "This resource answers GET and HEAD only (or POST ?method=GET in the xAPI 1.0.3 Alternate Request Syntax).");
+        }
+        var max = context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes;
+        if (await XapiAlternateRequest.RewriteAsync(context, max, cancellationToken) is { } refusal) return XapiEndpoints.Error(refusal.Status, refusal.Message);
+        return await get(context, cancellationToken);
     }
 
     // ---- Agents (C §2.4) and Activities (C §2.5) ---------------------------------------------------------------------

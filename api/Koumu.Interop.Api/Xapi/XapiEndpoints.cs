@@ -30,13 +30,15 @@ public sealed record XapiSettings(long MaxRequestBytes, int MaxLimit)
 
 /// <summary>
 /// The xAPI Statement resource (C §2.1) at <c>/xapi/statements</c>, for xAPI 1.0.3 and 2.0 negotiated per request
-/// (docs/decisions/0007-xapi-lrs.md), and the About resource. Built: PUT/POST (application/json, or multipart/mixed with
-/// attachment parts matched by SHA-2, C §1.5.2 — <see cref="XapiMultipart"/>), signed Statements verified on the way in
-/// (D §2.6 — <see cref="XapiSignature"/>), GET/HEAD with every filter, <c>more</c> paging, format exact/ids/canonical
-/// (one language per Activity/Verb map by Accept-Language), <c>attachments=true</c> as multipart/mixed with the stored
-/// contents, Last-Modified and X-Experience-API-Consistent-Through; the Alternate Request Syntax under 1.0.3 only
-/// (C §1.3 — <see cref="XapiAlternateRequest"/>; 400 under 2.0). Not here: the document resources (State, Agent and
-/// Activity Profile), Agents and Activities; canonical Activity definitions merged across Statements.
+/// (docs/decisions/0007-xapi-lrs.md), the About resource (C §2.8), and the prologue every LRS resource shares
+/// (<see cref="BeginAsync"/>: authentication, rights, version header). Here: PUT/POST (application/json, or
+/// multipart/mixed with attachment parts matched by SHA-2, C §1.5.2 — <see cref="XapiMultipart"/>), signed Statements
+/// verified on the way in (D §2.6 — <see cref="XapiSignature"/>), GET/HEAD with every filter, <c>more</c> paging,
+/// format exact/ids/canonical (canonical: the merged Activity definitions of <see cref="XapiActivityDefinitions"/>, one
+/// language per map by Accept-Language), <c>attachments=true</c> as multipart/mixed with the stored contents,
+/// Last-Modified and X-Experience-API-Consistent-Through; the Alternate Request Syntax under 1.0.3 only (C §1.3 —
+/// <see cref="XapiAlternateRequest"/>; 400 under 2.0). The document resources (State, Agent and Activity Profile),
+/// Agents and Activities are in <see cref="XapiDocumentEndpoints"/>. Requirement coverage: docs/xapi-conformance.md.
 /// </summary>
 public static class XapiEndpoints
 {
@@ -107,12 +109,21 @@ public static class XapiEndpoints
             return (null, Error(StatusCodes.Status401Unauthorized, message!));
         }
         if (outcome == XapiAuth.Outcome.Forbidden) return (null, Error(StatusCodes.Status403Forbidden, message!));
+        // From here the tenant is known: a Statement resource answer carries Consistent-Through "regardless of the code
+        // returned" (C §2.1.3, ADL XAPI-00153) — the refusals below included. (Before authentication there is no tenant
+        // whose consistency could be stated.)
+        async Task<IResult> Refuse(int status, string text)
+        {
+            if (context.Request.Path.StartsWithSegments(Path, StringComparison.Ordinal))
+                await SetConsistentThroughAsync(context, caller!.TenantId, cancellationToken);
+            return Error(status, text);
+        }
         if (write ? !caller!.Write : !caller!.Read)
-            return (null, Error(StatusCodes.Status403Forbidden, write ? "This credential may not write Statements." : "This credential may not read Statements."));
+            return (null, await Refuse(StatusCodes.Status403Forbidden, write ? "This credential may not write Statements." : "This credential may not read Statements."));
         var header = context.Request.Headers[VersionHeader];
-        if (header.Count == 0) return (null, Error(StatusCodes.Status400BadRequest, $"The {VersionHeader} header is required (1.0.3 or 2.0.0)."));
+        if (header.Count == 0) return (null, await Refuse(StatusCodes.Status400BadRequest, $"The {VersionHeader} header is required (1.0.3 or 2.0.0)."));
         if (header.Count > 1 || !XapiVersions.TryParseHeader(header[0], out var version))
-            return (null, Error(StatusCodes.Status400BadRequest, $"{VersionHeader} '{Truncate(header.ToString())}' is not supported; send 1.0.x or 2.0.x."));
+            return (null, await Refuse(StatusCodes.Status400BadRequest, $"{VersionHeader} '{Truncate(header.ToString())}' is not supported; send 1.0.x or 2.0.x."));
         context.Response.Headers[VersionHeader] = version.Header();
         var request = new Request(context, caller, version);
         // IEEE 9274.1.1 removed the Alternate Request Syntax (C §1.3 of 1.0.3); the 2.0 battery expects 4xx for it.
@@ -130,7 +141,7 @@ public static class XapiEndpoints
         var max = context.RequestServices.GetRequiredService<XapiSettings>().MaxRequestBytes;
         if (await XapiAlternateRequest.RewriteAsync(context, max, cancellationToken) is { } refusal)
         {
-            context.Response.Headers[VersionHeader] = XapiVersion.V200.Header();
+            EchoVersion(context);
             return Error(refusal.Status, refusal.Message);
         }
         switch (context.Request.Method)
@@ -139,10 +150,20 @@ public static class XapiEndpoints
             case "POST": return await PostAsync(context, cancellationToken);
             case "GET" or "HEAD": return await GetAsync(context, cancellationToken);
             default:
-                context.Response.Headers[VersionHeader] = XapiVersion.V200.Header();
+                EchoVersion(context);
                 context.Response.Headers.Allow = "GET, HEAD, PUT, POST";
                 return Error(StatusCodes.Status405MethodNotAllowed, $"The Statement resource has no {context.Request.Method}.");
         }
+    }
+
+    /// <summary>
+    /// The version header of a refusal made before <see cref="BeginAsync"/> negotiated (C §1.4.1: every response carries
+    /// one): the request's own version when it names one this LRS speaks, else the latest.
+    /// </summary>
+    internal static void EchoVersion(HttpContext context)
+    {
+        var header = context.Request.Headers[VersionHeader];
+        context.Response.Headers[VersionHeader] = (header.Count == 1 && XapiVersions.TryParseHeader(header[0], out var version) ? version : XapiVersion.V200).Header();
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, CancellationToken cancellationToken)
@@ -282,7 +303,7 @@ public static class XapiEndpoints
             var found = await statementsStore.GetAsync(request.Caller.TenantId, XapiFormats.NormalizeUuid(id), voided: single == "voidedStatementId", cancellationToken);
             if (found is null) return await FinishAsync(request, Error(404, $"No {(single == "voidedStatementId" ? "voided " : "")}Statement {id}."), cancellationToken);
             context.Response.Headers.LastModified = found.Stored.ToString("R", CultureInfo.InvariantCulture);
-            var one = Shape(context, found.Json, format);
+            var one = (await ShapeAsync(context, request.Caller.TenantId, [found.Json], format, cancellationToken))[0];
             return await FinishAsync(request, attachments ? new XapiMultipart.Response(one, [.. XapiMultipart.AttachmentHashes(one)], request.Caller.TenantId) : Json(context, one), cancellationToken);
         }
 
@@ -309,9 +330,10 @@ public static class XapiEndpoints
             // D §2.5: a relative IRL (path and query, no host), so it works behind any proxy.
             moreLink = Path + "?more=" + Uri.EscapeDataString(cursors.Encode(next));
         }
+        var shaped = await ShapeAsync(context, request.Caller.TenantId, [.. page.Statements.Select(s => s.Json)], state.Format, cancellationToken);
         var result = new JsonObject
         {
-            ["statements"] = new JsonArray([.. page.Statements.Select(s => (JsonNode)Shape(context, s.Json, state.Format))]),
+            ["statements"] = new JsonArray([.. shaped.Select(s => (JsonNode)s)]),
             ["more"] = moreLink,
         };
         var lastModified = page.Statements.Count == 0 ? (DateTime?)null : page.Statements.Max(s => s.Stored);
@@ -385,20 +407,24 @@ public static class XapiEndpoints
     }
 
     /// <summary>
-    /// C §2.1.3 formats. exact: the Statement as stored. ids: identifiers only. canonical: one language per Activity and
-    /// Verb language map, chosen by Accept-Language for each map (<see cref="XapiCanonicalFormat"/>); the answer then
-    /// varies with Accept-Language.
+    /// C §2.1.3 formats. exact: the Statements as stored. ids: identifiers only. canonical: every Activity with the LRS's
+    /// canonical definition (merged across all Statements, <see cref="XapiActivityDefinitions"/>; read for the whole
+    /// page in one query), then one language per Activity and Verb language map, chosen by Accept-Language for each map
+    /// (<see cref="XapiCanonicalFormat"/>); the answer then varies with Accept-Language.
     /// </summary>
-    private static JsonObject Shape(HttpContext context, string json, string format)
+    private static async Task<List<JsonObject>> ShapeAsync(HttpContext context, int tenantId, IReadOnlyList<string> statements, string format, CancellationToken cancellationToken)
     {
-        var node = JsonNode.Parse(json)!.AsObject();
+        var nodes = statements.Select(json => JsonNode.Parse(json)!.AsObject()).ToList();
         switch (format)
         {
-            case "ids": return XapiStatements.IdsFormat(node);
+            case "ids": return [.. nodes.Select(XapiStatements.IdsFormat)];
             case "canonical":
                 context.Response.Headers.Vary = HeaderNames.AcceptLanguage;
-                return XapiCanonicalFormat.Apply(node, XapiCanonicalFormat.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString()));
-            default: return node;
+                var definitions = await context.RequestServices.GetRequiredService<XapiActivityDefinitions>()
+                    .GetManyAsync(tenantId, nodes.SelectMany(XapiCanonicalFormat.ActivityIds), cancellationToken);
+                var languages = XapiCanonicalFormat.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString());
+                return [.. nodes.Select(n => XapiCanonicalFormat.Apply(n, languages, definitions))];
+            default: return nodes;
         }
     }
 
@@ -419,9 +445,14 @@ public static class XapiEndpoints
     /// <summary>Every Statement response carries X-Experience-API-Consistent-Through (C §2.1.3).</summary>
     private static async Task<IResult> FinishAsync(Request request, IResult result, CancellationToken cancellationToken)
     {
-        var through = await request.Context.RequestServices.GetRequiredService<XapiStatementStore>().ConsistentThroughAsync(request.Caller.TenantId, cancellationToken);
-        request.Context.Response.Headers[ConsistentThroughHeader] = XapiFormats.FormatTimestamp(new DateTimeOffset(through));
+        await SetConsistentThroughAsync(request.Context, request.Caller.TenantId, cancellationToken);
         return result;
+    }
+
+    private static async Task SetConsistentThroughAsync(HttpContext context, int tenantId, CancellationToken cancellationToken)
+    {
+        var through = await context.RequestServices.GetRequiredService<XapiStatementStore>().ConsistentThroughAsync(tenantId, cancellationToken);
+        context.Response.Headers[ConsistentThroughHeader] = XapiFormats.FormatTimestamp(new DateTimeOffset(through));
     }
 
     private static IResult Invalid(XapiProblem problem) => Invalid([problem]);

@@ -45,6 +45,37 @@ public sealed class XapiActivityDefinitions(RosterStore store)
     }
 
     /// <summary>
+    /// The canonical definitions of several Activities at once (for <c>format=canonical</c>, C §2.1.3): one query per
+    /// 500 ids, whatever the page size, so a page of Statements never costs a query per Activity. Activities without a
+    /// stored definition are absent from the result.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, JsonObject>> GetManyAsync(int tenantId, IEnumerable<string> activityIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(activityIds);
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in activityIds) keys.TryAdd(XapiDocumentStore.Digest(id), id);
+        var found = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        if (keys.Count == 0) return found;
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in keys.Keys.Chunk(500))
+        {
+            await using var read = XapiDocumentStore.Command(connection, null, "");
+            var sql = new StringBuilder("SELECT activity_key, definition FROM xapi_activities WHERE tenant_id = @tenant AND activity_key IN (");
+            XapiDocumentStore.Add(read, "tenant", tenantId);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? "@k" : ", @k").Append(i.ToString(CultureInfo.InvariantCulture));
+                XapiDocumentStore.Add(read, "k" + i.ToString(CultureInfo.InvariantCulture), chunk[i]);
+            }
+            read.CommandText = sql.Append(')').ToString();
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                if (JsonNode.Parse(reader.GetString(1)) is JsonObject definition) found[keys[reader.GetString(0)]] = definition;
+        }
+        return found;
+    }
+
+    /// <summary>
     /// Merges the Activity definitions carried by <paramref name="statements"/> (in batch order: later is newer) into the
     /// tenant's canonical definitions: one read of the existing rows for all distinct Activities, one merge each in
     /// memory, one multi-row upsert — set-based, whatever the batch size. Called by <see cref="XapiStatementStore"/>

@@ -8,41 +8,54 @@ namespace Koumu.Interop.Schemas.Xapi;
 /// Accept-Language "applied to each language map individually"; Agents as in <c>exact</c>.
 /// </summary>
 /// <remarks>
-/// The canonical definition of an Activity is the one in the Statement itself: this LRS keeps no merged Activity
-/// definitions yet (that belongs to the Activities resource). The maps reduced are those C §2.1.3 names: Verb
-/// <c>display</c>, Activity <c>name</c> and <c>description</c>, interaction component <c>description</c>s — in the
-/// object, the context activities and a SubStatement. Attachment display maps and extensions are returned as sent.
+/// C §2.1.3 asks for "Activity Objects and Verbs populated with the canonical definition of the Activity Objects and
+/// Display of the Verbs as determined by the LRS": each Activity's definition is replaced by the LRS's canonical one
+/// (merged across every Statement, kept by the Activities resource — the caller passes them in), then reduced to one
+/// language. An Activity the LRS has no definition for keeps the one in the Statement. Verbs have no canonical store,
+/// so a Verb's display is the Statement's own. The maps reduced are those C §2.1.3 names: Verb <c>display</c>, Activity
+/// <c>name</c> and <c>description</c>, interaction component <c>description</c>s — in the object, the context
+/// activities and a SubStatement. Attachment display maps and extensions are returned as sent.
 /// </remarks>
 public static class XapiCanonicalFormat
 {
     /// <summary>A copy of <paramref name="statement"/> with each Activity/Verb language map reduced to one language.</summary>
-    public static JsonObject Apply(JsonObject statement, IReadOnlyList<string> languages)
+    /// <remarks><paramref name="definitions"/>: the LRS's canonical definitions by Activity id (see the class remarks).</remarks>
+    public static JsonObject Apply(JsonObject statement, IReadOnlyList<string> languages, IReadOnlyDictionary<string, JsonObject>? definitions = null)
     {
         ArgumentNullException.ThrowIfNull(statement);
         var s = statement.DeepClone().AsObject();
-        Reduce(s, languages);
+        foreach (var activity in Activities(s)) Activity(activity, languages, definitions);
+        if (s["verb"] is JsonObject verb) Map(verb, "display", languages);
+        if (s["object"] is JsonObject { } sub && sub["verb"] is JsonObject subVerb && Type(sub) == "SubStatement") Map(subVerb, "display", languages);
         return s;
     }
 
-    private static void Reduce(JsonObject s, IReadOnlyList<string> languages)
+    /// <summary>The ids of the Activities whose definitions <see cref="Apply"/> replaces: what to look up for a page.</summary>
+    public static IEnumerable<string> ActivityIds(JsonObject statement) =>
+        Activities(statement).Select(a => a["id"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null).OfType<string>();
+
+    /// <summary>The Activities of a Statement: its object, its context activities, and the same in a SubStatement object.</summary>
+    private static IEnumerable<JsonObject> Activities(JsonObject s)
     {
-        if (s["verb"] is JsonObject verb) Map(verb, "display", languages);
         if (s["object"] is JsonObject obj)
         {
-            var type = obj["objectType"] is JsonValue t && t.TryGetValue<string>(out var ts) ? ts : "Activity";
-            if (type == "Activity") Activity(obj, languages);
-            else if (type == "SubStatement") Reduce(obj, languages);
+            if (Type(obj) == "Activity") yield return obj;
+            else if (Type(obj) == "SubStatement") foreach (var a in Activities(obj)) yield return a;
         }
         if (s["context"] is JsonObject { } context && context["contextActivities"] is JsonObject lists)
             foreach (var (_, list) in lists)
             {
-                if (list is JsonArray array) foreach (var a in array.OfType<JsonObject>()) Activity(a, languages);
-                else if (list is JsonObject single) Activity(single, languages);
+                if (list is JsonArray array) foreach (var a in array.OfType<JsonObject>()) yield return a;
+                else if (list is JsonObject single) yield return single;
             }
     }
 
-    private static void Activity(JsonObject activity, IReadOnlyList<string> languages)
+    private static string? Type(JsonObject obj) => obj["objectType"] is JsonValue t && t.TryGetValue<string>(out var ts) ? ts : "Activity";
+
+    private static void Activity(JsonObject activity, IReadOnlyList<string> languages, IReadOnlyDictionary<string, JsonObject>? definitions)
     {
+        if (definitions is not null && activity["id"] is JsonValue v && v.TryGetValue<string>(out var id) && definitions.TryGetValue(id, out var canonical))
+            activity["definition"] = canonical.DeepClone();
         if (activity["definition"] is not JsonObject definition) return;
         Map(definition, "name", languages);
         Map(definition, "description", languages);
