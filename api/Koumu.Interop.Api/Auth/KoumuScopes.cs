@@ -11,10 +11,10 @@ public static class KoumuScopes
     /// <summary>The hub's change feed and live stream (<c>/koumu/changes/v1</c>, issue #4), confined like OneRoster reads.</summary>
     public const string ChangesReadonly = "koumu.changes.readonly";
 
-    /// <summary>Read Statements from the LRS (<c>/xapi/statements</c>, issue #5), within the client's tenant.</summary>
+    /// <summary>Read from the LRS under <c>/xapi</c> (Statements, documents, Agents, Activities; issue #5), within the client's tenant.</summary>
     public const string XapiRead = "koumu.xapi.read";
 
-    /// <summary>Write Statements to the LRS (<c>/xapi/statements</c>, issue #5), within the client's tenant.</summary>
+    /// <summary>Write to the LRS under <c>/xapi</c> (Statements and documents; issue #5), within the client's tenant.</summary>
     public const string XapiWrite = "koumu.xapi.write";
 
     /// <summary>Read attendance records, calendars and derived 指導要録 counts (<c>/koumu/attendance/v1</c>, issue #6; 重要性分類 III), confined like OneRoster reads.</summary>
