@@ -48,7 +48,7 @@ public sealed record AttendanceRecordQuery
 /// under a per-tenant lock (PostgreSQL advisory lock 7601; SQLite's write lock), so it is all-or-nothing and two writers
 /// cannot both make a new version of one slot current.
 /// </summary>
-public sealed class AttendanceStore(RosterStore store)
+public sealed partial class AttendanceStore(RosterStore store)
 {
     private const int LockClass = 7601;
 
