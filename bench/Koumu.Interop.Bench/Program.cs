@@ -15,9 +15,11 @@ using Koumu.Interop.Storage;
 //   dotnet run -c Release --project bench/Koumu.Interop.Bench -- rest --pg "<connection string>"
 // Issue #4: write-to-webhook-received latency at 500 changes/s and the maximum sustained delivery rate (docs/benchmarks.md, "Change delivery").
 //   dotnet run -c Release --project bench/Koumu.Interop.Bench -- webhooks --pg "<connection string>"
+// Issue #6: attendance — a school's yearly record, one morning for 100,000 pupils, the early-warning rules (docs/benchmarks.md, "Attendance").
+//   dotnet run -c Release --project bench/Koumu.Interop.Bench -- attendance --pg "<connection string>"
 
 var arguments = Arguments.Parse(args);
-if (arguments is null || arguments.Command is not ("import" or "generate" or "rest" or "webhooks"))
+if (arguments is null || arguments.Command is not ("import" or "generate" or "rest" or "webhooks" or "attendance"))
 {
     Console.Error.WriteLine("""
         usage: bench import   --pupils N (--pg "<conn>" | --sqlite <file>) [--seed S] [--boards B] [--profile jp-1.2.1]
@@ -26,11 +28,13 @@ if (arguments is null || arguments.Command is not ("import" or "generate" or "re
                bench rest     --pg "<conn>" [--pupils N] [--seed S] [--workers 16] [--warmup 5] [--duration 20] [--deep 900000]
                               [--cases first,deep,filter,students,ceiling,offset]
                bench webhooks --pg "<conn>" [--rate 500] [--duration 20] [--burst 20000] [--processes 1] [--keep]
+               bench attendance --pg "<conn>" [--pupils 100000] [--seed S] [--runs 5]
         """);
     return 2;
 }
 if (arguments.Command == "rest") return await RestBench.RunAsync(arguments);
 if (arguments.Command == "webhooks") return await WebhookBench.RunAsync(arguments);
+if (arguments.Command == "attendance") return await AttendanceBench.RunAsync(arguments);
 
 var options = DemoOptions.Demo with
 {
