@@ -229,7 +229,7 @@ public static partial class AttendanceEndpoints
             rowProblems.AddRange(parsed.Select(p => (p.Field, p.Rule, p.Message)));
             if (entry is not null && parsed.Count == 0)
                 rowProblems.AddRange(AttendanceRules.Validate(entry.Mark, entry.Period).Select(p => (p.Field, p.Rule, p.Message)));
-            foreach (var (field, rule, message) in rowProblems) problems.Add(($"{file}:{line}:{(field.Length == 0 ? "" : field)}", rule, message));
+            foreach (var (field, rule, message) in rowProblems) problems.Add(($"{file}:{line}:{field}", rule, message));
             entries.Add(rowProblems.Count == 0 && entry is not null ? entry : Placeholder);
             lines.Add(line);
         }
