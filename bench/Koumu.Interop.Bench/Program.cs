@@ -17,9 +17,11 @@ using Koumu.Interop.Storage;
 //   dotnet run -c Release --project bench/Koumu.Interop.Bench -- webhooks --pg "<connection string>"
 // Issue #5: the xAPI LRS — batch ingest, single POST, GET by agent/activity at 10,000,000 statements (docs/benchmarks.md, "xAPI LRS").
 //   dotnet run -c Release --project bench/Koumu.Interop.Bench -- lrs --pg "<connection string>" --statements 10000000 --seconds 20
+// Issue #6: attendance — a school's yearly record, one morning for 100,000 pupils, the early-warning rules (docs/benchmarks.md, "Attendance").
+//   dotnet run -c Release --project bench/Koumu.Interop.Bench -- attendance --pg "<connection string>"
 
 var arguments = Arguments.Parse(args);
-if (arguments is null || arguments.Command is not ("import" or "generate" or "rest" or "webhooks" or "lrs"))
+if (arguments is null || arguments.Command is not ("import" or "generate" or "rest" or "webhooks" or "lrs" or "attendance"))
 {
     Console.Error.WriteLine("""
         usage: bench import   --pupils N (--pg "<conn>" | --sqlite <file>) [--seed S] [--boards B] [--profile jp-1.2.1]
@@ -30,12 +32,14 @@ if (arguments is null || arguments.Command is not ("import" or "generate" or "re
                bench webhooks --pg "<conn>" [--rate 500] [--duration 20] [--burst 20000] [--processes 1] [--keep]
                bench lrs      --pg "<conn>" [--statements 10000000] [--seconds 20] [--warmup 5] [--clients 4] [--single-clients 2] [--query-clients 2]
                               [--pupils 10000] [--page 50] [--sample 300] [--phases seed,ingest,single,query,learning]
+               bench attendance --pg "<conn>" [--pupils 100000] [--seed S] [--runs 5]
         """);
     return 2;
 }
 if (arguments.Command == "rest") return await RestBench.RunAsync(arguments);
 if (arguments.Command == "webhooks") return await WebhookBench.RunAsync(arguments);
 if (arguments.Command == "lrs") return await LrsBench.RunAsync(arguments, args);
+if (arguments.Command == "attendance") return await AttendanceBench.RunAsync(arguments);
 
 var options = DemoOptions.Demo with
 {

@@ -42,7 +42,7 @@ public sealed class AttendanceSettings(IConfiguration configuration)
 /// (<c>koumu_orgs</c>) sees and writes only its schools (<see cref="ClientConfinement"/>: listed orgs and their descendants).
 /// Every request that touches personal data appends an <c>attendance_audit</c> row.
 /// </summary>
-public static class AttendanceEndpoints
+public static partial class AttendanceEndpoints
 {
     public const string Base = "/koumu/attendance/v1";
 
@@ -69,6 +69,16 @@ public static class AttendanceEndpoints
         routes.MapGet(Base + "/schools/{schoolSourcedId}/calendar", GetCalendarAsync).WithName("getAttendanceCalendarForSchool");
         routes.MapGet(Base + "/schools/{schoolSourcedId}/yoroku", GetYorokuAsync).WithName("getYorokuAttendanceForSchool");
         routes.MapGet(Base + "/schools/{schoolSourcedId}/longAbsence", GetLongAbsenceAsync).WithName("getLongAbsenceForSchool");
+        routes.MapDelete(Base + "/records/{sourcedId}", WithdrawRecordAsync).WithName("deleteAttendanceRecord");
+        routes.MapGet(Base + "/warningRules", GetWarningRulesAsync).WithName("getAttendanceWarningRules");
+        routes.MapPut(Base + "/warningRules", PutWarningRulesAsync).WithName("putAttendanceWarningRules");
+        routes.MapPost(Base + "/warnings/evaluate", EvaluateWarningsAsync).WithName("postAttendanceWarningEvaluation");
+        routes.MapGet(Base + "/warnings", GetWarningsAsync).WithName("getAttendanceWarnings");
+        routes.MapGet(Base + "/schools/{schoolSourcedId}/infectionReport", GetInfectionReportAsync).WithName("getInfectionReportForSchool");
+        routes.MapPost(Base + "/schools/{schoolSourcedId}/records.csv", ImportRecordsCsvAsync).WithName("postAttendanceRecordsCsvForSchool");
+        routes.MapGet(Base + "/schools/{schoolSourcedId}/records.csv", ExportRecordsCsvAsync).WithName("getAttendanceRecordsCsvForSchool");
+        routes.MapPut(Base + "/codeMaps/{system}", PutCodeMapAsync).WithName("putAttendanceCodeMap");
+        routes.MapGet(Base + "/codeMaps/{system}", GetCodeMapAsync).WithName("getAttendanceCodeMap");
         return routes;
     }
 
@@ -432,9 +442,9 @@ public static class AttendanceEndpoints
     /// 422 invaliddata: one <c>imsx_codeMinorField</c> per bad value (its path), and the description lists
     /// <c>path: rule: message</c> per line (so a client can show every bad row of a morning at once).
     /// </summary>
-    private static async Task InvalidAsync(HttpContext context, List<(string Field, string Rule, string Message)> problems)
+    private static async Task InvalidAsync(HttpContext context, List<(string Field, string Rule, string Message)> problems, int status = StatusCodes.Status422UnprocessableEntity)
     {
-        context.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         var shown = problems.Take(1000).ToList();
         var info = new ImsxStatusInfo

@@ -220,5 +220,6 @@ internal static class AttendanceModel
             b.HasIndex(a => new { a.TenantId, a.At });
             b.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId);
         });
+        AttendanceWarningModel.Configure(modelBuilder, postgres);
     }
 }

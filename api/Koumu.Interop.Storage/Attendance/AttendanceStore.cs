@@ -48,7 +48,7 @@ public sealed record AttendanceRecordQuery
 /// under a per-tenant lock (PostgreSQL advisory lock 7601; SQLite's write lock), so it is all-or-nothing and two writers
 /// cannot both make a new version of one slot current.
 /// </summary>
-public sealed class AttendanceStore(RosterStore store)
+public sealed partial class AttendanceStore(RosterStore store)
 {
     private const int LockClass = 7601;
 
@@ -497,7 +497,9 @@ public sealed class AttendanceStore(RosterStore store)
         var marks = new Dictionary<string, List<PupilMark>>(StringComparer.Ordinal);
         await using (var command = Command(connection, null, ""))
         {
-            command.CommandText = $"SELECT {RecordColumns} FROM attendance_records WHERE tenant_id = @tenant AND school_sourced_id = @school AND is_current = @true " +
+            // Only what the derivation reads (no free text, no health details): a school year is ~200,000 rows.
+            command.CommandText = "SELECT pupil_sourced_id, date, period, code, deemed_kind, online_method, online_participated, late, early_leave, nurse_room, separate_room " +
+                "FROM attendance_records WHERE tenant_id = @tenant AND school_sourced_id = @school AND is_current = @true " +
                 "AND status = 'active' AND date >= @from AND date <= @to" + (pupil is null ? "" : " AND pupil_sourced_id = @pupil");
             Add(command, "tenant", tenantId);
             Add(command, "school", school);
@@ -508,10 +510,23 @@ public sealed class AttendanceStore(RosterStore store)
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var row = ReadRow(reader);
-                if (!enrolments.ContainsKey(row.PupilSourcedId)) continue;
-                if (!marks.TryGetValue(row.PupilSourcedId, out var list)) marks[row.PupilSourcedId] = list = [];
-                list.Add(new PupilMark(row.Date, row.Period == 0 ? null : row.Period, ToMark(row)));
+                var pupilId = reader.GetString(0);
+                if (!enrolments.ContainsKey(pupilId)) continue;
+                if (!marks.TryGetValue(pupilId, out var list)) marks[pupilId] = list = [];
+                var period = reader.GetInt32(2);
+                AttendanceCodes.TryParse(reader.GetString(3), out var code);
+                var mark = new AttendanceMark
+                {
+                    Code = code,
+                    DeemedKind = reader.IsDBNull(4) ? null : Parse<DeemedAttendanceKind>(reader.GetString(4)),
+                    OnlineMethod = reader.IsDBNull(5) ? null : Parse<OnlineLessonMethod>(reader.GetString(5)),
+                    OnlineParticipated = reader.IsDBNull(6) ? null : reader.GetBoolean(6),
+                    Late = reader.GetBoolean(7),
+                    EarlyLeave = reader.GetBoolean(8),
+                    NurseRoom = reader.GetBoolean(9),
+                    SeparateRoom = reader.GetBoolean(10),
+                };
+                list.Add(new PupilMark(reader.GetFieldValue<DateOnly>(1), period == 0 ? null : period, mark));
             }
         }
         return [.. enrolments.OrderBy(p => p.Key, StringComparer.Ordinal)

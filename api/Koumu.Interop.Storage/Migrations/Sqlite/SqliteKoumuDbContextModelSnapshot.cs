@@ -17,6 +17,94 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceAlertRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("DateLastModified")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("date_last_modified");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evidence");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PupilSourcedId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pupil_sourced_id");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raised_at");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("SchoolSourcedId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("school_sourced_id");
+
+                    b.Property<int>("SchoolYear")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("school_year");
+
+                    b.Property<string>("SourcedId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sourced_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("Value")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("value");
+
+                    b.Property<DateOnly>("WindowFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_from");
+
+                    b.Property<DateOnly>("WindowTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_to");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "SourcedId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "Status", "Id");
+
+                    b.HasIndex("TenantId", "SchoolSourcedId", "PupilSourcedId", "Kind")
+                        .IsUnique()
+                        .HasFilter("\"status\" = 'open'");
+
+                    b.ToTable("attendance_alerts", (string)null);
+                });
+
             modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceAuditRow", b =>
                 {
                     b.Property<long>("Id")
@@ -120,6 +208,57 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                     b.HasKey("TenantId", "SchoolSourcedId", "Date", "Scope", "Key");
 
                     b.ToTable("attendance_calendar", (string)null);
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceCodeMapRow", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("System")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("system");
+
+                    b.Property<string>("LocalCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("local_code");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<DateTime>("DateLastModified")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("date_last_modified");
+
+                    b.Property<string>("DeemedKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deemed_kind");
+
+                    b.Property<string>("Disease")
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disease");
+
+                    b.Property<string>("OnlineMethod")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("online_method");
+
+                    b.Property<string>("Relationship")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("relationship");
+
+                    b.HasKey("TenantId", "System", "LocalCode");
+
+                    b.ToTable("attendance_code_map", (string)null);
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceRecordRow", b =>
@@ -287,6 +426,47 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .HasFilter("\"is_current\"");
 
                     b.ToTable("attendance_records", (string)null);
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceWarningRuleRow", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Basis")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("basis");
+
+                    b.Property<DateTime>("DateLastModified")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("date_last_modified");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<int?>("SharePercent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("share_percent");
+
+                    b.Property<int?>("Threshold")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("threshold");
+
+                    b.Property<int?>("WindowDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_days");
+
+                    b.HasKey("TenantId", "Kind");
+
+                    b.ToTable("attendance_warning_rules", (string)null);
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Audit.AuditEventRow", b =>
@@ -2422,6 +2602,15 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceAlertRow", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceAuditRow", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
@@ -2440,7 +2629,25 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceCodeMapRow", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceRecordRow", b =>
+                {
+                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceWarningRuleRow", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()
