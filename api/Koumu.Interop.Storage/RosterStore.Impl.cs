@@ -103,6 +103,8 @@ public sealed partial class RosterStore
             // The outbox: one change per row this import changed, in this transaction (issue #4).
             await Changes.ChangeLog.RecordAsync(connection, transaction, tenantId, importedAt, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (connection is NpgsqlConnection analyzed && writer.LoadedFresh.Count > 0)
+                await AnalyzeAsync(analyzed, writer.LoadedFresh).ConfigureAwait(false);
             return new ImportOutcome(result, Committed: true, importedAt);
         }
         catch
@@ -131,6 +133,26 @@ public sealed partial class RosterStore
         if (!written.Keys.Cast<string>().Any(k => string.Equals(k.Replace(" ", "", StringComparison.Ordinal), "maxautoprepare", StringComparison.OrdinalIgnoreCase)))
             builder.MaxAutoPrepare = 64;
         return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// Statistics for tables a first load just filled. Until autovacuum gets to them the planner believes they are as
+    /// small as before, and joins of the fresh rows (enrolments → classes for attendance, roles → users for confinement)
+    /// were seen running as nested loops over 300,000 rows for minutes (bench attendance). The import is committed by
+    /// then: a failure here must not turn a successful import into a reported failure, so it is left to autovacuum.
+    /// </summary>
+    private static async Task AnalyzeAsync(NpgsqlConnection connection, IReadOnlyCollection<string> tables)
+    {
+        try
+        {
+            // Storage names come from the CSV binding, never from input.
+            await using var analyze = new NpgsqlCommand("ANALYZE " + string.Join(", ", tables.Order(StringComparer.Ordinal)) + ", changes", connection);
+            analyze.CommandTimeout = 600;
+            await analyze.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+        }
     }
 
     /// <summary>

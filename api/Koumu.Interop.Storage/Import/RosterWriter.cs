@@ -30,6 +30,9 @@ internal abstract class RosterWriter(DbConnection connection, DbTransaction tran
     /// <summary>Tables this import bulk-loaded for a tenant that had no rows in them: every row now has <see cref="ImportedAt"/>.</summary>
     protected HashSet<string> FreshTables { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The tables this import loaded for a tenant that had no rows in them (bulk files into empty tables).</summary>
+    public IReadOnlyCollection<string> LoadedFresh => FreshTables;
+
     private readonly Dictionary<string, HashSet<string>> _extensionColumns = new(StringComparer.Ordinal);
 
     public virtual ValueTask BeginPackageAsync(Manifest manifest, CancellationToken cancellationToken) => ValueTask.CompletedTask;
