@@ -161,7 +161,7 @@ internal sealed partial class XapiChecks
         }
         yield return ("null inside extensions", V(s => s["context"] = new JsonObject { ["extensions"] = new JsonObject { [_ns + "ext/nothing"] = null } }));
         yield return ("future timestamp", V(s => s["timestamp"] = "2099-12-31T23:59:59.999Z"));
-        yield return ("fractional duration", V(s => s["result"] = new JsonObject { ["duration"] = "PT1.25S", ["score"] = new JsonObject { ["scaled"] = -1, ["raw"] = 0, ["min"] = 0, ["max"] = 0 } }));
+        yield return ("fractional duration", V(s => s["result"] = new JsonObject { ["duration"] = "PT1.25S", ["score"] = new JsonObject { ["scaled"] = -1, ["raw"] = 0, ["min"] = 0, ["max"] = 10 } }));
         yield return ("language tag with script and region", V(s => O(s, "verb")["display"] = new JsonObject { ["zh-Hant-TW"] = "嘗試", ["ja-JP"] = "試した" }));
         yield return ("timestamp with +09:00 offset", V(s => s["timestamp"] = "2026-04-01T09:00:00+09:00"));
         yield return ("SubStatement object", V(s => s["object"] = Sub(_ => { })));

@@ -192,11 +192,14 @@ internal sealed partial class XapiChecks
             ids.AddRange(statements.Select(s => Str(s["id"]) ?? ""));
             var more = More(page);
             if (string.IsNullOrEmpty(more)) return (ids, pages, more is null ? "the StatementResult has no more property" : null);
-            path = more.StartsWith('/') ? more : more;
-            if (Uri.TryCreate(more, UriKind.Absolute, out _)) return (ids, pages, $"more is an absolute URL ({more}); D §2.5 wants a relative IRL");
+            if (IsAbsoluteUrl(more)) return (ids, pages, $"more is an absolute URL ({more}); D §2.5 wants a relative IRL");
+            path = more;
         }
         return (ids, pages, "more was still not empty after 30 pages");
     }
+
+    /// <summary>An IRL with a scheme and host (on Unix, "/x" parses as an absolute file URI: that is a relative IRL here).</summary>
+    private static bool IsAbsoluteUrl(string? more) => more is not null && !more.StartsWith('/') && Uri.TryCreate(more, UriKind.Absolute, out var u) && u.Scheme != Uri.UriSchemeFile;
 
     private static Verdict SameSet(string what, IEnumerable<string> expected, IReadOnlyList<string> actual, IEnumerable<RestResponse> evidence)
     {
@@ -558,7 +561,7 @@ internal sealed partial class XapiChecks
             var (ids, pages, problem) = await QueryAllAsync(all + "&limit=2", ct);
             var mores = pages.Select(More).Where(m => !string.IsNullOrEmpty(m)).ToList();
             Record(MoreRelative, mores.Count == 0 ? Verdict.Fail("No page carried a more link although limit=2 left Statements over.", null, pages)
-                : Expect(mores.All(m => !Uri.TryCreate(m, UriKind.Absolute, out var u) || u.Scheme == "file"), $"more is not a relative IRL: {mores[0]}", pages));
+                : Expect(!mores.Any(IsAbsoluteUrl), $"more is not a relative IRL: {mores.FirstOrDefault(IsAbsoluteUrl)}", pages));
             Record(MoreVisitsEachOnce, problem is not null && !problem.StartsWith("more is an absolute", StringComparison.Ordinal)
                 ? Verdict.Fail(problem, null, pages) : SameSet("following more with limit=2", seeded.Select(s => s.Id), ids, pages));
         }
