@@ -39,18 +39,20 @@ internal sealed partial class XapiChecks
 
     public async Task RunAsync(CancellationToken ct)
     {
-        await Guard(CheckAboutAsync(ct), AboutVersions, AboutWithoutVersionHeader, AboutWithoutAuth);
-        await Guard(CheckVersionAndAuthAsync(ct), VersionRequired, VersionUnsupported, VersionShortForm, AuthRequired, AuthWrongCredentials);
-        await Guard(CheckWritesAsync(ct), PutStores, PutNeedsId, PutIdMismatch, ConflictUnchanged, PutConflict409, PostConflict409, PostSingle, PostBatchOrder,
-            BatchAtomic, BatchDuplicateId, GetById, GetUnknown404, GetParamConflict, GetUnknownParam, HeadLikeGet, LastModified, UnknownMethod, IdAssigned);
-        await Guard(CheckDataAsync(ct), StoredSet, AuthorityOverwritten, TimestampDefaults, TimestampPrecision, VersionProperty);
-        await Guard(CheckQueriesAsync(ct), StatementResultShape, ContextActivitiesArrays, FilterAgent, FilterVerb, FilterActivity, FilterRegistration, RelatedActivities,
+        await Guard(() => CheckAboutAsync(ct), AboutVersions, AboutWithoutVersionHeader, AboutWithoutAuth);
+        await Guard(() => CheckVersionAndAuthAsync(ct), VersionRequired, VersionUnsupported, VersionShortForm, AuthRequired, AuthWrongCredentials);
+        // The writes also provide the Statement without timestamp/version that the data checks read.
+        await Guard(() => CheckWritesAsync(ct), PutStores, PutNeedsId, PutIdMismatch, ConflictUnchanged, PutConflict409, PostConflict409, PostSingle, PostBatchOrder,
+            BatchAtomic, BatchDuplicateId, GetById, GetUnknown404, GetParamConflict, GetUnknownParam, HeadLikeGet, LastModified, UnknownMethod, IdAssigned,
+            TimestampDefaults, VersionProperty);
+        await Guard(() => CheckDataAsync(ct), StoredSet, AuthorityOverwritten, TimestampDefaults, TimestampPrecision, VersionProperty);
+        await Guard(() => CheckQueriesAsync(ct), StatementResultShape, ContextActivitiesArrays, FilterAgent, FilterVerb, FilterActivity, FilterRegistration, RelatedActivities,
             RelatedAgents, FilterSince, FilterUntil, OrderDescending, OrderAscending, LimitHonoured, MoreVisitsEachOnce, MoreRelative, EmptyResult);
-        await Guard(CheckVoidingAsync(ct), VoidedNotById, VoidedById, VoidedNotInQueries, VoidingVisible, VoidedIdNotVoided);
-        await Guard(CheckFormatsAsync(ct), FormatIds, FormatExact, FormatCanonical, FormatUnknown, ActivitiesCanonical, ActivitiesNeedId, AgentsPerson, AgentsNeedAgent);
-        await Guard(CheckAttachmentsAsync(ct), AttachmentMultipart, AttachmentMissingPart, AttachmentFileUrl);
-        await Guard(CheckValidationAsync(ct), [.. ValidationCases.Keys, ValidAccepted]);
-        await Guard(CheckDocumentsAsync(ct), StateRoundTrip, StateRegistration, StateDeleteAll, ActivityProfileRoundTrip, AgentProfileRoundTrip, DocumentETag,
+        await Guard(() => CheckVoidingAsync(ct), VoidedNotById, VoidedById, VoidedNotInQueries, VoidingVisible, VoidedIdNotVoided);
+        await Guard(() => CheckFormatsAsync(ct), FormatIds, FormatExact, FormatCanonical, FormatUnknown, ActivitiesCanonical, ActivitiesNeedId, AgentsPerson, AgentsNeedAgent);
+        await Guard(() => CheckAttachmentsAsync(ct), AttachmentMultipart, AttachmentMissingPart, AttachmentFileUrl);
+        await Guard(() => CheckValidationAsync(ct), [.. ValidationCases.Keys, ValidAccepted]);
+        await Guard(() => CheckDocumentsAsync(ct), StateRoundTrip, StateRegistration, StateDeleteAll, ActivityProfileRoundTrip, AgentProfileRoundTrip, DocumentETag,
             StaleIfMatch412, IfNoneMatch412, NoPreconditions409, StateConcurrency, StateConflict409, PostDeleteIfMatch, JsonMerge, NonJsonMerge400, ListIds, ListSince,
             DeleteDocument, DocumentParams, DocumentLastModified);
         // Last: these look at every response of the run.
@@ -74,12 +76,20 @@ internal sealed partial class XapiChecks
             [.. verdict.Details.Select(redactor.Text)], [.. verdict.Evidence.Select(e => e.Exchange)]));
     }
 
-    /// <summary>Runs a group; if the LRS's answers make it throw, its assertions without a result fail with the reason (never a crash, never a pass).</summary>
-    private async Task Guard(Task step, params AssertionDefinition[] assertions)
+    /// <summary>The checks over every response of the run: when one is selected, every group runs to give it traffic.</summary>
+    private bool RunWideSelected => AnySelected(AuthorityPresent, ConsistentThrough, VersionEchoed);
+
+    /// <summary>
+    /// Runs a group when one of its assertions (or a run-wide one) is selected, so that <c>--id</c> sends only the
+    /// requests it needs; if the LRS's answers make it throw, its assertions without a result fail with the reason
+    /// (never a crash, never a pass).
+    /// </summary>
+    private async Task Guard(Func<Task> step, params AssertionDefinition[] assertions)
     {
+        if (!RunWideSelected && !AnySelected(assertions)) return;
         try
         {
-            await step.ConfigureAwait(false);
+            await step().ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
