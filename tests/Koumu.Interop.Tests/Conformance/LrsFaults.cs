@@ -74,25 +74,40 @@ public static class LrsFaults
 
     private static bool Deep(JsonNode? node, Func<JsonObject, bool> predicate) => Objects(node).Any(predicate);
 
-    /// <summary>What the faults that remember client values have seen (per fault instance; each test builds its own).</summary>
-    private static Func<Exchange, Task> RememberAndReplace(string property)
-    {
-        var sent = new Dictionary<string, JsonNode>(StringComparer.OrdinalIgnoreCase);
-        return async x =>
-        {
-            if (Is(x, "statements", "POST") && !x.Sent)
-                foreach (var s in StatementsOf(await RequestJsonAsync(x)))
-                    if (s["id"]?.GetValue<string>() is { } id && s[property] is { } value) sent[id] = value.DeepClone();
-            if (x.Sent || x.Response is null) return;
-            if (Is(x, "statements", "GET") && x.Query("statementId") is { } sid && x.Status == 200 && sent.TryGetValue(sid, out var kept))
-                await x.EditJsonAsync(j => j[property] = kept.DeepClone());
-        };
-    }
-
+    /// <summary>
+    /// An LRS that keeps a client-sent <paramref name="property"/> (stored, authority): the value each POSTed Statement
+    /// carried is remembered (per fault instance) and put back into reads of that Statement.
+    /// </summary>
     private static LrsFault Remembering(string name, string catches, string property)
     {
-        var replace = RememberAndReplace(property);
-        return new(new ProviderFault(name, catches, Before: replace, After: replace));
+        var sent = new System.Collections.Concurrent.ConcurrentDictionary<string, JsonNode>(StringComparer.OrdinalIgnoreCase);
+        return new(new ProviderFault(name, catches,
+            Before: async x =>
+            {
+                if (!Is(x, "statements", "POST")) return;
+                foreach (var s in StatementsOf(await RequestJsonAsync(x)))
+                    if (s["id"]?.GetValue<string>() is { } id && s[property] is { } value) sent[id] = value.DeepClone();
+            },
+            After: async x =>
+            {
+                if (Is(x, "statements", "GET") && x.Query("statementId") is { } sid && x.Status == 200 && sent.TryGetValue(sid, out var kept))
+                    await x.EditJsonAsync(j => j[property] = kept.DeepClone());
+            }));
+    }
+
+    /// <summary>An LRS that only checks a Basic header is there: a wrong password is served as the last valid one was.</summary>
+    private static LrsFault WrongCredentialsAccepted()
+    {
+        System.Net.Http.Headers.AuthenticationHeaderValue? valid = null;
+        return Before("wrong credentials accepted", "XAPI-AUTH-002", x =>
+        {
+            if (x.Path.StartsWith("/xapi/", StringComparison.Ordinal) && x.Request.Headers.Authorization is { Scheme: "Basic", Parameter: { } p } auth)
+            {
+                if (!Encoding.UTF8.GetString(Convert.FromBase64String(p)).Contains(":wrong-", StringComparison.Ordinal)) valid = auth;
+                else if (valid is not null) x.Request.Headers.Authorization = valid;
+            }
+            return Done;
+        });
     }
 
     public static IReadOnlyList<LrsFault> All { get; } = Build();
@@ -120,6 +135,7 @@ public static class LrsFaults
             if (x.Path.StartsWith("/xapi/", StringComparison.Ordinal) && x.Header("X-Experience-API-Version") == "2.0.0") x.SetHeader("X-Experience-API-Version", "1.0.3");
             return Done;
         }, XapiVersion.V200),
+        WrongCredentialsAccepted(),
         Before("version 3.0.0 accepted", "XAPI-VER-003", x =>
         {
             if (x.Request.Headers.TryGetValues("X-Experience-API-Version", out var v) && v.First() == "3.0.0")
