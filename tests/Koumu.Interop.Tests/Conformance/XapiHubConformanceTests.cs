@@ -59,3 +59,59 @@ public abstract class XapiHubConformanceSpecification
         if (KnownHubDefects.Count == 0) Assert.True(report.Summary.Conformant);
     }
 }
+
+/// <summary><c>koumu-conformance xapi</c> in-process, as a board would type it.</summary>
+public sealed class XapiCliTests(XapiConformanceHub hub) : IClassFixture<XapiConformanceHub>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("koumu-conf-xapi-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private async Task<(int Code, string Out, string Err)> RunAsync(string? password, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var cli = new Koumu.Interop.Conformance.Cli.ConformanceCli(output, error)
+        {
+            Handler = hub.Server.CreateHandler(),
+            Environment = name => name == Koumu.Interop.Conformance.Cli.ConformanceCli.XapiPasswordVariable ? password : null,
+        };
+        var code = await cli.RunAsync(args);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task One_command_checks_both_versions_with_the_password_from_the_environment_and_writes_reports_without_it()
+    {
+        var (key, secret) = await hub.CredentialAsync();
+        var json = Path.Combine(_folder, "lrs.json");
+        var html = Path.Combine(_folder, "lrs.html");
+        var (code, output, error) = await RunAsync(secret, "xapi", "--endpoint", XapiConformanceHub.Endpoint, "--username", key, "--version", "both",
+            "--section", "query", "--section", "documents", "--json", json, "--html", html);
+
+        Assert.True(code == Koumu.Interop.Conformance.Cli.ExitCodes.Conformant, output + error);
+        using var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var ids = report.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("assertion").GetProperty("id").GetString()).ToList();
+        Assert.Contains("XAPI-QUERY-MORE-001@1.0.3", ids);
+        Assert.Contains("XAPI-QUERY-MORE-001@2.0.0", ids);
+        Assert.Contains("XAPI-DOC-STATE-005@2.0.0", ids);
+        Assert.DoesNotContain("XAPI-DOC-STATE-005@1.0.3", ids);
+        foreach (var file in new[] { json, html })
+            Assert.DoesNotContain(secret, await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_password_the_command_is_a_usage_error_and_sends_nothing()
+    {
+        var (code, _, error) = await RunAsync(null, "xapi", "--endpoint", XapiConformanceHub.Endpoint, "--username", "someone");
+        Assert.Equal(Koumu.Interop.Conformance.Cli.ExitCodes.Usage, code);
+        Assert.Contains(Koumu.Interop.Conformance.Cli.ConformanceCli.XapiPasswordVariable, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_version_is_a_usage_error()
+    {
+        var (code, _, _) = await RunAsync("x", "xapi", "--endpoint", XapiConformanceHub.Endpoint, "--username", "someone", "--version", "1.1.0");
+        Assert.Equal(Koumu.Interop.Conformance.Cli.ExitCodes.Usage, code);
+    }
+}
