@@ -125,7 +125,7 @@ internal sealed partial class XapiChecks
                 var sinceList = await Get(StatePath(activity, agent) + "&since=" + Q(since), ct);
                 var sinceIds = sinceList.Status == 200 ? IdArray(sinceList) : null;
                 Record(ListSince, later.Status != 204 ? Status(later, 204, "PUT of a later State")
-                    : sinceIds is null ? Status(sinceList, 200, "GET of the id list with since")
+                    : sinceIds is null ? Unreadable(sinceList, "GET of the id list with since", "a JSON array of ids")
                     : SameSet("State ids since " + since, ["s-later"], sinceIds, [sinceList]));
             }
         }
@@ -220,6 +220,7 @@ internal sealed partial class XapiChecks
     private Verdict VersionEchoVerdict()
     {
         var answered = _session.Log.Where(r => r.Status != 0).ToList();
+        if (answered.Count == 0) return Verdict.Skip("The LRS answered no request.");
         var prefix = _version.Header()[..4];
         var wrong = answered.Where(r => r.Header("X-Experience-API-Version") is not { } v
             || (SentVersion(r) == _version.Header() && r.Status is >= 200 and < 300 && !r.Url.AbsolutePath.EndsWith("/about", StringComparison.Ordinal)

@@ -103,6 +103,11 @@ internal sealed partial class XapiChecks
     private static Verdict Status(RestResponse response, int expected, string what) =>
         response.Status == expected ? Verdict.Pass() : Verdict.Fail($"{what}: expected {expected}, got {Describe(response)}.", null, response);
 
+    /// <summary>A failure for an answer that should have been <paramref name="expected"/>: a wrong status, or a 200 whose body is not that.</summary>
+    private static Verdict Unreadable(RestResponse response, string what, string expected) => response.Status == 200
+        ? Verdict.Fail($"{what}: answered 200, but the body is not {expected}.", null, response)
+        : Status(response, 200, what);
+
     private static string Describe(RestResponse r) => r.Status == 0 ? "no response (" + r.Exchange.Error + ")" : r.Status.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The first failing verdict of several (each a requirement's variant), else a pass.</summary>
@@ -639,20 +644,20 @@ internal sealed partial class XapiChecks
         if (post.Status != 200) throw new InvalidOperationException($"the LRS refused the format Statement ({Describe(post)})");
 
         var (ids, idsRead) = await ReadBackAsync(id, ct, "&format=ids");
-        Record(FormatIds, ids is null ? Status(idsRead, 200, "GET format=ids")
+        Record(FormatIds, ids is null ? Unreadable(idsRead, "GET format=ids", "a Statement")
             : Expect(ids["actor"] is JsonObject a && a["name"] is null && Str(a["mbox"]) == Str(actor["mbox"])
                      && ids["object"] is JsonObject o && o["definition"] is null && Str(o["id"]) == activity
                      && ids["verb"] is JsonObject v && v["display"] is null,
                 "format=ids kept a name, a definition or a display (or lost the IFI/id).", idsRead));
         var (exact, exactRead) = await ReadBackAsync(id, ct, "&format=exact");
-        Record(FormatExact, exact is null ? Status(exactRead, 200, "GET format=exact")
+        Record(FormatExact, exact is null ? Unreadable(exactRead, "GET format=exact", "a Statement")
             : Expect(Str(exact["actor"]?["name"]) == "学習者 フォーマット" && Str(exact["verb"]?["display"]?["ja-JP"]) == "試した" && Str(exact["verb"]?["display"]?["en-US"]) == "tried"
                      && Str(exact["object"]?["definition"]?["name"]?["ja-JP"]) == "小テスト" && Str(exact["object"]?["definition"]?["name"]?["en-US"]) == "Quiz",
                 "format=exact did not return the name, display and definition as sent.", exactRead));
         var canonicalRead = await Get("statements?statementId=" + Q(id) + "&format=canonical", ct, ("Accept-Language", "ja-JP"));
         var canonical = canonicalRead.Status == 200 ? Object(canonicalRead) : null;
         static bool OneLanguage(JsonNode? map, string language) => map is JsonObject m && m.Count == 1 && m.ContainsKey(language);
-        Record(FormatCanonical, canonical is null ? Status(canonicalRead, 200, "GET format=canonical")
+        Record(FormatCanonical, canonical is null ? Unreadable(canonicalRead, "GET format=canonical", "a Statement")
             : Expect(OneLanguage(canonical["verb"]?["display"], "ja-JP") && OneLanguage(canonical["object"]?["definition"]?["name"], "ja-JP"),
                 "format=canonical with Accept-Language: ja-JP did not return exactly the ja-JP entry of each Language Map.", canonicalRead));
         Record(FormatUnknown, Status(await GetStatement(id, ct, "&format=everything"), 400, "GET format=everything"));
