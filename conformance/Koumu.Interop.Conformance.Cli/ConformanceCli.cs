@@ -4,6 +4,7 @@ using System.Text;
 using Koumu.Interop.Conformance.Csv;
 using Koumu.Interop.Conformance.Reports;
 using Koumu.Interop.Conformance.Rest;
+using Koumu.Interop.Conformance.Xapi;
 using Koumu.Interop.Schemas.Profiles;
 using Spectre.Console;
 
@@ -31,6 +32,9 @@ public sealed class ConformanceCli(TextWriter output, TextWriter error, bool sho
     /// <summary>Where the client secret is read from when <c>--client-secret</c> is not given (a secret in argv is visible to every user of the machine).</summary>
     public const string SecretVariable = "KOUMU_CONFORMANCE_CLIENT_SECRET";
 
+    /// <summary>Where the LRS Basic password is read from when <c>--password</c> is not given.</summary>
+    public const string XapiPasswordVariable = "KOUMU_CONFORMANCE_XAPI_PASSWORD";
+
     /// <summary>The transport for REST targets; null = the network. Tests give the hub's in-memory handler.</summary>
     public HttpMessageHandler? Handler { get; init; }
 
@@ -39,9 +43,9 @@ public sealed class ConformanceCli(TextWriter output, TextWriter error, bool sho
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("koumu-conformance: checks a OneRoster 1.2 REST provider or CSV package and writes reports a board can hand to a vendor.")
+        var root = new RootCommand("koumu-conformance: checks a OneRoster 1.2 REST provider, a OneRoster CSV package or an xAPI LRS and writes reports a board can hand to a vendor.")
         {
-            RestCommand(), CsvCommand(), ListCommand(),
+            RestCommand(), CsvCommand(), XapiCommand(), ListCommand(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -71,7 +75,7 @@ public sealed class ConformanceCli(TextWriter output, TextWriter error, bool sho
     private sealed record ReportOptions(Option<string[]> Sections, Option<string[]> Ids, Option<string?> Json, Option<string?> JUnit, Option<string?> Html)
     {
         public static ReportOptions Create() => new(
-            new Option<string[]>("--section") { Description = "Only assertions of this section (auth, contract, paging, sort, filter, fields, errors, relationships, japan; CSV: package, structure, type, reference, profile). Repeatable.", AllowMultipleArgumentsPerToken = false },
+            new Option<string[]>("--section") { Description = "Only assertions of this section (auth, contract, paging, sort, filter, fields, errors, relationships, japan; CSV: package, structure, type, reference, profile; xAPI: about, version, auth, statements, data, query, voiding, format, attachments, validation, documents, agents, activities). Repeatable.", AllowMultipleArgumentsPerToken = false },
             new Option<string[]>("--id") { Description = "Only this assertion id (a trailing * matches a prefix, e.g. OR-REST-PAGE-*). Repeatable." },
             new Option<string?>("--json") { Description = "Write the JSON report to this file." },
             new Option<string?>("--junit") { Description = "Write a JUnit XML report (one testcase per assertion) to this file." },
@@ -94,10 +98,13 @@ public sealed class ConformanceCli(TextWriter output, TextWriter error, bool sho
         };
     }
 
-    private async Task<int> RunTargetAsync(IConformanceTarget target, AssertionSelection selection, ParseResult parse, ReportOptions reports, CancellationToken ct)
+    private Task<int> RunTargetAsync(IConformanceTarget target, AssertionSelection selection, ParseResult parse, ReportOptions reports, CancellationToken ct) =>
+        RunTargetsAsync([target], selection, parse, reports, ct);
+
+    private async Task<int> RunTargetsAsync(IReadOnlyList<IConformanceTarget> targets, AssertionSelection selection, ParseResult parse, ReportOptions reports, CancellationToken ct)
     {
-        if (!target.Assertions.Any(selection.Includes)) throw new UsageException("No assertion matches the --section/--id selection.");
-        var report = await WithProgressAsync(target, selection, ct);
+        if (!targets.Any(t => t.Assertions.Any(selection.Includes))) throw new UsageException("No assertion matches the --section/--id selection.");
+        var report = await WithProgressAsync(targets, selection, ct);
         await WriteSummaryAsync(report);
         await WriteFileAsync(parse.GetValue(reports.Json), () => JsonReport.Write(report));
         await WriteFileAsync(parse.GetValue(reports.JUnit), () => JUnitReport.Write(report));
@@ -105,22 +112,24 @@ public sealed class ConformanceCli(TextWriter output, TextWriter error, bool sho
         return report.Summary.Conformant ? ExitCodes.Conformant : ExitCodes.NotConformant;
     }
 
-    private async Task<ConformanceReport> WithProgressAsync(IConformanceTarget target, AssertionSelection selection, CancellationToken ct)
+    private async Task<ConformanceReport> WithProgressAsync(IReadOnlyList<IConformanceTarget> targets, AssertionSelection selection, CancellationToken ct)
     {
-        if (!showProgress) return await ConformanceRunner.RunAsync([target], selection, cancellationToken: ct);
+        if (!showProgress) return await ConformanceRunner.RunAsync(targets, selection, cancellationToken: ct);
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
         return await console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask(Markup.Escape(target.Target), maxValue: target.Assertions.Count(selection.Includes));
+                var task = context.AddTask(Markup.Escape(targets[0].Target), maxValue: targets.Sum(t => t.Assertions.Count(selection.Includes)));
+                // One report per recorded result; counted across targets (each target's Done starts again at 1).
+                var recorded = 0;
                 var progress = new Progress<ConformanceProgress>(p =>
                 {
-                    task.Value = p.Done;
+                    task.Value = ++recorded;
                     task.Description = Markup.Escape($"{p.Target}: {p.Last.Assertion.Id} {p.Last.Outcome}");
                 });
-                var report = await ConformanceRunner.RunAsync([target], selection, progress, cancellationToken: ct);
+                var report = await ConformanceRunner.RunAsync(targets, selection, progress, cancellationToken: ct);
                 task.StopTask();
                 return report;
             });
@@ -246,12 +255,52 @@ public sealed class ConformanceCli(TextWriter output, TextWriter error, bool sho
         return command;
     }
 
+    // ---- xapi ----------------------------------------------------------------------------------------------------
+
+    private Command XapiCommand()
+    {
+        var endpoint = new Option<string>("--endpoint") { Description = "The LRS endpoint, e.g. https://lrs.example/xapi/ (statements, about, … are relative to it).", Required = true };
+        var username = new Option<string>("--username") { Description = "HTTP Basic user name (the LRS credential's key).", Required = true };
+        var password = new Option<string?>("--password") { Description = $"HTTP Basic password. Prefer the environment variable {XapiPasswordVariable}: arguments are visible to other users of the machine." };
+        var version = new Option<string>("--version") { Description = "xAPI version to test: 1.0.3, 2.0.0 or both (default 1.0.3).", DefaultValueFactory = _ => "1.0.3" };
+        version.AcceptOnlyFromAmong("1.0.3", "2.0.0", "both");
+        var ns = new Option<string?>("--namespace") { Description = "IRI namespace for the run's Activities, verbs and documents (default https://conformance.koumu.example/xapi/)." };
+        var reports = ReportOptions.Create();
+        var command = new Command("xapi", "Checks an xAPI LRS (1.0.3 and/or 2.0). It WRITES test Statements and documents under a run-specific namespace: use a test store. Exit code 0 conformant, 1 a MUST failed, 2 usage.")
+        {
+            endpoint, username, password, version, ns,
+        };
+        reports.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var secret = parse.GetValue(password) ?? Environment(XapiPasswordVariable)
+                ?? throw new UsageException($"Give the LRS password in the environment variable {XapiPasswordVariable} (or --password).");
+            var versions = parse.GetValue(version) switch
+            {
+                "both" => new[] { XapiVersion.V103, XapiVersion.V200 },
+                "2.0.0" => [XapiVersion.V200],
+                _ => [XapiVersion.V103],
+            };
+            var options = new XapiTargetOptions
+            {
+                Endpoint = Url(parse.GetRequiredValue(endpoint), "--endpoint"),
+                Username = parse.GetRequiredValue(username),
+                Password = secret,
+                Namespace = parse.GetValue(ns) is { } n ? Url(n, "--namespace") : new Uri("https://conformance.koumu.example/xapi/"),
+                Handler = Handler,
+            };
+            IConformanceTarget[] targets = [.. versions.Select(v => new XapiLrsTarget(options with { Version = v }))];
+            return await RunTargetsAsync(targets, reports.Selection(parse, ConformanceTargets.XapiLrs), parse, reports, ct);
+        });
+        return command;
+    }
+
     // ---- list ----------------------------------------------------------------------------------------------------
 
     private Command ListCommand()
     {
-        var target = new Option<string?>("--target") { Description = "oneroster-rest or oneroster-csv (default: both)." };
-        target.AcceptOnlyFromAmong(ConformanceTargets.OneRosterRest, ConformanceTargets.OneRosterCsv);
+        var target = new Option<string?>("--target") { Description = "oneroster-rest, oneroster-csv or xapi-lrs (default: all)." };
+        target.AcceptOnlyFromAmong(ConformanceTargets.OneRosterRest, ConformanceTargets.OneRosterCsv, ConformanceTargets.XapiLrs);
         var format = new Option<string>("--format") { Description = "text or markdown (the table in docs/conformance.md).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "markdown");
         var command = new Command("list", "Lists the assertion catalogue: id, section, level, description.") { target, format };

@@ -1,13 +1,14 @@
 using System.Text;
 using Koumu.Interop.Conformance.Csv;
 using Koumu.Interop.Conformance.Rest;
+using Koumu.Interop.Conformance.Xapi;
 
 namespace Koumu.Interop.Conformance;
 
 /// <summary>Every assertion of every target, for listings and documentation (docs/conformance.md is checked against it).</summary>
 public static class ConformanceCatalogue
 {
-    public static IReadOnlyList<AssertionDefinition> All { get; } = [.. RestAssertions.All, .. OneRosterCsvTarget.Catalogue];
+    public static IReadOnlyList<AssertionDefinition> All { get; } = [.. RestAssertions.All, .. OneRosterCsvTarget.Catalogue, .. XapiAssertions.All];
 
     /// <summary>A Markdown table: id, section, level, requirement in English and Japanese, source.</summary>
     public static string Markdown(IEnumerable<AssertionDefinition> assertions)

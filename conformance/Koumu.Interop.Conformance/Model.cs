@@ -10,7 +10,7 @@ public enum AssertionLevel
     Should,
 }
 
-/// <summary>The kinds of system the tool checks (issue #7 §1). The xAPI LRS target is round 2; its id is reserved.</summary>
+/// <summary>The kinds of system the tool checks (issue #7 §1).</summary>
 public static class ConformanceTargets
 {
     public const string OneRosterRest = "oneroster-rest";

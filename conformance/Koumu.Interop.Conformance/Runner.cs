@@ -5,7 +5,7 @@ namespace Koumu.Interop.Conformance;
 /// <summary>
 /// Which assertions a run evaluates (issue #7 §2: "a run can be limited to a target, a section or an id"). Each list
 /// is a filter of its own (empty = no limit); an assertion is selected when it passes all three. Ids match exactly or
-/// by a prefix ending in <c>*</c> (<c>OR-REST-PAGE-*</c>); sections and targets match case-insensitively.
+/// by a prefix ending in <c>*</c> (<c>OR-REST-PAGE-*</c>), and an id without <c>@version</c> matches each version's; sections and targets match case-insensitively.
 /// </summary>
 public sealed record AssertionSelection
 {
@@ -26,9 +26,14 @@ public sealed record AssertionSelection
         return true;
     }
 
+    /// <summary>
+    /// A pattern without a version also names every versioned run of an assertion: <c>XAPI-STMT-POST-001</c> selects
+    /// <c>XAPI-STMT-POST-001@1.0.3</c> and <c>@2.0.0</c> (xAPI results carry the version they were tested with).
+    /// </summary>
     private static bool Matches(string pattern, string id) => pattern.EndsWith('*')
         ? id.StartsWith(pattern[..^1], StringComparison.OrdinalIgnoreCase)
-        : string.Equals(pattern, id, StringComparison.OrdinalIgnoreCase);
+        : string.Equals(pattern, id, StringComparison.OrdinalIgnoreCase)
+          || (!pattern.Contains('@', StringComparison.Ordinal) && id.StartsWith(pattern + "@", StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>Progress of a run, for a console display: the assertion just finished and how many are done.</summary>

@@ -1,6 +1,7 @@
 using Koumu.Interop.Conformance;
 using Koumu.Interop.Conformance.Csv;
 using Koumu.Interop.Conformance.Rest;
+using Koumu.Interop.Conformance.Xapi;
 using Koumu.Interop.Tests.Api;
 
 namespace Koumu.Interop.Tests.Conformance;
@@ -17,6 +18,7 @@ public sealed class ConformanceDocsTests
         Assert.Contains(ConformanceCatalogue.Markdown(RestAssertions.All), doc, StringComparison.Ordinal);
         Assert.Contains("`" + OneRosterCsvTarget.PackageAccepted + "`", doc, StringComparison.Ordinal);
         Assert.Contains("`OR-CSV-` + the rule id", doc, StringComparison.Ordinal);
+        Assert.Contains(ConformanceCatalogue.Markdown(XapiAssertions.All), doc, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -26,6 +28,8 @@ public sealed class ConformanceDocsTests
         Assert.Contains("## Check a vendor", readme, StringComparison.Ordinal);
         Assert.Contains("dotnet run --project conformance/Koumu.Interop.Conformance.Cli -- rest", readme, StringComparison.Ordinal);
         Assert.Contains(Koumu.Interop.Conformance.Cli.ConformanceCli.SecretVariable, readme, StringComparison.Ordinal);
+        Assert.Contains("dotnet run --project conformance/Koumu.Interop.Conformance.Cli -- xapi", readme, StringComparison.Ordinal);
+        Assert.Contains(Koumu.Interop.Conformance.Cli.ConformanceCli.XapiPasswordVariable, readme, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Root, "conformance", "Koumu.Interop.Conformance.Cli", "Koumu.Interop.Conformance.Cli.csproj")));
     }
 }

@@ -18,7 +18,7 @@ public sealed class HtmlReportScreenshotTests(ConformanceHub hub) : IClassFixtur
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>Chromium, or a skip (locally) / failure (CI=true), as the PostgreSQL fixture does: a skipped browser test in CI proves nothing.</summary>
-    private static void RequireChromium()
+    internal static void RequireChromium()
     {
         if (File.Exists(ChromiumPath)) return;
         var message = $"Chromium is not installed at {ChromiumPath} (apt-get install chromium)";
@@ -89,7 +89,7 @@ public sealed class HtmlReportScreenshotTests(ConformanceHub hub) : IClassFixtur
     }
 
     /// <summary>A PNG of at least the given size (IHDR) whose compressed data is not that of a blank page.</summary>
-    private static void AssertNonTrivialPng(byte[] png, int minWidth, int minHeight)
+    internal static void AssertNonTrivialPng(byte[] png, int minWidth, int minHeight)
     {
         Assert.True(png.Length > 24 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "not a PNG");
         var width = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4));
@@ -97,5 +97,56 @@ public sealed class HtmlReportScreenshotTests(ConformanceHub hub) : IClassFixtur
         Assert.True(width >= minWidth && height >= minHeight, $"screenshot {width}x{height}, expected at least {minWidth}x{minHeight}");
         // A blank white page of this size compresses to a few kilobytes; text, tables and badges do not.
         Assert.True(png.Length > width * height / 200, $"screenshot of {png.Length} bytes for {width}x{height}: nearly blank");
+    }
+}
+
+/// <summary>
+/// The same for the xAPI LRS target: the report of an LRS that accepts an invalid Statement shows, in Chromium, the
+/// failed assertion with its spec section, the Statement POSTed and the LRS's 200 that proves it.
+/// </summary>
+public sealed class XapiHtmlReportTests(XapiConformanceHub hub) : IClassFixture<XapiConformanceHub>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("koumu-conf-xapi-html-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [SkippableFact]
+    public async Task The_report_of_a_broken_LRS_shows_the_accepted_invalid_Statement_with_its_request_response_and_spec_text()
+    {
+        HtmlReportScreenshotTests.RequireChromium();
+        var fault = LrsFaults.All.Single(f => f.Name == "Agent with two IFIs accepted");
+        var report = await hub.RunAsync(fault.Version, new AssertionSelection { Sections = ["validation", "about"] }, inner => new FaultyProvider(fault.Fault, inner));
+        Assert.Equal(Outcome.Failed, report.Find("XAPI-VAL-IFI-001@1.0.3")!.Outcome);
+        var file = Path.Combine(_folder, "report.html");
+        await File.WriteAllTextAsync(file, HtmlReport.Write(report));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(Path.Combine(_folder, "profile"), new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = HtmlReportScreenshotTests.ChromiumPath,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            ViewportSize = new ViewportSize { Width = 1200, Height = 900 },
+            Locale = "ja-JP",
+        });
+        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(file).AbsoluteUri);
+
+        Assert.Equal("不適合", (await page.Locator("#verdict .ja").InnerTextAsync())[..3]);
+        // The id carries the version; an attribute selector, since '@' and '.' are not plain CSS id characters.
+        var failure = page.Locator("section.result.failed[id='XAPI-VAL-IFI-001@1.0.3']");
+        Assert.True(await failure.IsVisibleAsync(), "the failed xAPI assertion is not shown");
+        var text = await failure.InnerTextAsync();
+        Assert.Contains("D §2.4.2.1", text, StringComparison.Ordinal);
+        Assert.Contains("IFI を2つ持つ Agent", text, StringComparison.Ordinal);
+        Assert.Contains("https://openid.example/conformance", text, StringComparison.Ordinal);
+        Assert.Contains("HTTP 200", text, StringComparison.Ordinal);
+        Assert.Contains("POST", text, StringComparison.Ordinal);
+        // Passed assertions of the same run are listed, not shown as failures.
+        Assert.Equal(0, await page.Locator("section.result.failed[id='XAPI-ABOUT-001@1.0.3']").CountAsync());
+        HtmlReportScreenshotTests.AssertNonTrivialPng(await failure.ScreenshotAsync(), minWidth: 600, minHeight: 150);
+        // The Basic password is nowhere in the report.
+        var (_, secret) = await hub.CredentialAsync();
+        Assert.DoesNotContain(secret, await File.ReadAllTextAsync(file), StringComparison.Ordinal);
     }
 }

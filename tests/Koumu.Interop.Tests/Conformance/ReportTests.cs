@@ -120,12 +120,14 @@ public sealed class ReportTests(ConformanceHub hub) : IClassFixture<ConformanceH
     {
         Assert.All(ConformanceCatalogue.All, a =>
         {
-            Assert.Matches("^OR-(REST|JP|CSV)-", a.Id);
+            Assert.Matches("^(OR-(REST|JP|CSV)|XAPI)-", a.Id);
+            Assert.DoesNotContain("@", a.Id, StringComparison.Ordinal); // '@' separates the xAPI version in a run's ids
             Assert.False(string.IsNullOrWhiteSpace(a.Section));
             Assert.False(string.IsNullOrWhiteSpace(a.Reference));
             Assert.False(string.IsNullOrWhiteSpace(a.DescriptionEn));
             Assert.Matches("[\\p{IsHiragana}\\p{IsKatakana}\\p{IsCJKUnifiedIdeographs}]", a.DescriptionJa);
         });
+        Assert.Equal(ConformanceCatalogue.All.Count, ConformanceCatalogue.All.Select(a => a.Id).Distinct().Count());
     }
 
     [Theory]
