@@ -70,8 +70,28 @@ public static class XapiEndpoints
     }
 
     /// <summary>CORS for the LRS paths only (the admin and OneRoster APIs stay same-origin).</summary>
+    /// <remarks>
+    /// Also the version header on every /xapi response (C §1.4.1 "every response"), including those no xAPI handler
+    /// writes — a method a resource does not have (405 from routing), an unknown path (404): the version the request
+    /// asked for when it is one this LRS speaks, otherwise the latest.
+    /// </remarks>
     public static IApplicationBuilder UseXapiCors(this IApplicationBuilder app) =>
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/xapi", StringComparison.Ordinal), b => b.UseCors(CorsPolicy));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/xapi", StringComparison.Ordinal), b => b
+            .Use(next => context =>
+            {
+                context.Response.OnStarting(static state =>
+                {
+                    var http = (HttpContext)state;
+                    if (!http.Response.Headers.ContainsKey(VersionHeader)) http.Response.Headers[VersionHeader] = RequestedOrLatest(http.Request);
+                    return Task.CompletedTask;
+                }, context);
+                return next(context);
+            })
+            .UseCors(CorsPolicy));
+
+    /// <summary>The version the request asked for, when this LRS speaks it; otherwise the latest (before negotiation).</summary>
+    private static string RequestedOrLatest(HttpRequest request) =>
+        request.Headers[VersionHeader] is { Count: 1 } header && XapiVersions.TryParseHeader(header[0], out var asked) ? asked.Header() : XapiVersion.V200.Header();
 
     public static IEndpointRouteBuilder MapXapiEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -101,8 +121,9 @@ public static class XapiEndpoints
         var services = context.RequestServices;
         var (outcome, caller, message) = await XapiAuth.AuthenticateAsync(context, services.GetRequiredService<XapiCredentialStore>(),
             services.GetRequiredService<RosterStore>(), services.GetRequiredService<HubSettings>().PublicBaseUrl, cancellationToken);
-        // Every response carries the version header (C §1.4.1); before negotiation, the latest this LRS speaks.
-        context.Response.Headers[VersionHeader] = XapiVersion.V200.Header();
+        // Every response carries the version header (C §1.4.1); before negotiation (a 401 or 403), the version the
+        // request asked for if this LRS speaks it, else the latest.
+        context.Response.Headers[VersionHeader] = RequestedOrLatest(context.Request);
         if (outcome == XapiAuth.Outcome.Unauthenticated)
         {
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"xAPI\", Bearer";

@@ -29,8 +29,6 @@ public abstract class XapiHubConformanceSpecification
     /// </summary>
     private static readonly Dictionary<string, string> KnownHubDefects = new(StringComparer.Ordinal)
     {
-        ["XAPI-VER-002"] = "DELETE /xapi/statements (a method the resource does not have) is answered by ASP.NET routing: 405 with an "
-            + "RFC 9110 problem body and no X-Experience-API-Version header (C §1.4: every response carries it). Reported to the LRS fix.",
     };
 
     /// <summary>The assertions the hub fails today (the fault table compares a fault's verdict against this baseline).</summary>
