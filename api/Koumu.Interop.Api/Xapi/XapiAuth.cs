@@ -8,7 +8,8 @@ using Koumu.Interop.Storage.Xapi;
 namespace Koumu.Interop.Api.Xapi;
 
 /// <summary>Who is calling the LRS: the tenant, the rights, and the authority the LRS writes into stored Statements.</summary>
-public sealed record XapiCaller(int TenantId, bool Read, bool Write, JsonObject Authority);
+/// <param name="Tenant">The tenant's code and <paramref name="ClientId"/> the credential key or OAuth client (for the audit trail).</param>
+public sealed record XapiCaller(int TenantId, bool Read, bool Write, JsonObject Authority, string Tenant = "", string ClientId = "");
 
 /// <summary>
 /// LRS authentication (C §4): HTTP Basic with a credential from <c>/koumu/admin/v1/xapi-credentials</c> (what the ADL
@@ -40,7 +41,7 @@ public static class XapiAuth
                 ["name"] = principal.DisplayName ?? principal.Key,
                 ["account"] = new JsonObject { ["homePage"] = baseUrl + "/xapi", ["name"] = principal.Key },
             };
-            return (Outcome.Ok, new XapiCaller(principal.TenantId, principal.Read, principal.Write, authority), null);
+            return (Outcome.Ok, new XapiCaller(principal.TenantId, principal.Read, principal.Write, authority, principal.Tenant, "xapi:" + principal.Key), null);
         }
         var user = context.User;
         if (user.Identity?.IsAuthenticated != true)
@@ -58,7 +59,7 @@ public static class XapiAuth
             ["name"] = user.FindFirstValue(OpenIddict.Abstractions.OpenIddictConstants.Claims.Name) ?? user.ClientId(),
             ["account"] = new JsonObject { ["homePage"] = baseUrl + AuthSetup.TokenPath, ["name"] = user.ClientId() },
         };
-        return (Outcome.Ok, new XapiCaller(tenantId, read, write, clientAuthority), null);
+        return (Outcome.Ok, new XapiCaller(tenantId, read, write, clientAuthority, tenant, user.ClientId()), null);
     }
 
     private static bool HasScope(this ClaimsPrincipal user, string scope) => OpenIddict.Abstractions.OpenIddictExtensions.HasScope(user, scope);

@@ -325,6 +325,7 @@ public static class XapiEndpoints
             if (found is null) return await FinishAsync(request, Error(404, $"No {(single == "voidedStatementId" ? "voided " : "")}Statement {id}."), cancellationToken);
             context.Response.Headers.LastModified = found.Stored.ToString("R", CultureInfo.InvariantCulture);
             var one = (await ShapeAsync(context, request.Caller.TenantId, [found.Json], format, cancellationToken))[0];
+            await AuditReadAsync(request, id, 1);
             return await FinishAsync(request, attachments ? new XapiMultipart.Response(one, [.. XapiMultipart.AttachmentHashes(one)], request.Caller.TenantId) : Json(context, one), cancellationToken);
         }
 
@@ -357,6 +358,7 @@ public static class XapiEndpoints
             ["statements"] = new JsonArray([.. shaped.Select(s => (JsonNode)s)]),
             ["more"] = moreLink,
         };
+        await AuditReadAsync(request, null, page.Statements.Count);
         var lastModified = page.Statements.Count == 0 ? (DateTime?)null : page.Statements.Max(s => s.Stored);
         if (lastModified is { } lm) context.Response.Headers.LastModified = lm.ToString("R", CultureInfo.InvariantCulture);
         if (!state.Attachments) return await FinishAsync(request, Json(context, result), cancellationToken);
@@ -481,6 +483,15 @@ public static class XapiEndpoints
     private static IResult Invalid(IReadOnlyList<XapiProblem> problems) =>
         Results.Json(new XapiError($"Invalid Statement: {problems[0]}" + (problems.Count > 1 ? $" (and {problems.Count - 1} more)" : ""),
             [.. problems.Select(p => p.ToString())]), statusCode: 400);
+
+    /// <summary>学習記録 (重要性分類 III) read: on the audit trail like OneRoster reads (decision 0011).</summary>
+    private static ValueTask AuditReadAsync(Request request, string? statementId, int count)
+    {
+        var http = request.Context;
+        var entry = new Koumu.Interop.Storage.Audit.AuditEntry(DateTime.UtcNow, request.Caller.Tenant, request.Caller.ClientId, "read", "xapi.statements",
+            statementId, http.Request.Path + http.Request.QueryString, count, "III", StatusCodes.Status200OK);
+        return http.RequestServices.GetRequiredService<Koumu.Interop.Storage.Audit.AuditLog>().RecordAsync(entry, http.RequestAborted);
+    }
 
     internal static IResult Error(int status, string message) => Results.Json(new XapiError(message), statusCode: status);
 

@@ -7,7 +7,7 @@ namespace Koumu.Interop.Storage.Xapi;
 public sealed record XapiCredentialInfo(string Key, string Tenant, string? DisplayName, bool Read, bool Write, DateTime CreatedAt);
 
 /// <summary>A credential the LRS recognised: its tenant and rights.</summary>
-public sealed record XapiPrincipal(string Key, int TenantId, string? DisplayName, bool Read, bool Write);
+public sealed record XapiPrincipal(string Key, int TenantId, string? DisplayName, bool Read, bool Write, string Tenant = "");
 
 /// <summary>
 /// HTTP Basic credentials of the LRS (C §4; the ADL conformance suite authenticates with Basic). The secret is 256
@@ -65,10 +65,14 @@ public sealed class XapiCredentialStore(RosterStore store)
     {
         if (key.Length is 0 or > 64 || secret.Length > 256) return null;
         await using var db = store.CreateDbContext();
-        var row = await db.Set<XapiCredential>().AsNoTracking().FirstOrDefaultAsync(c => c.Key == key, cancellationToken).ConfigureAwait(false);
+        var found = await (from c in db.Set<XapiCredential>().AsNoTracking()
+                           join t in db.Tenants.AsNoTracking() on c.TenantId equals t.Id
+                           where c.Key == key
+                           select new { Row = c, t.Code }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var row = found?.Row;
         var expected = row?.SecretHash ?? new byte[32];
         var matches = CryptographicOperations.FixedTimeEquals(expected, Hash(secret));
-        return row is not null && matches ? new XapiPrincipal(row.Key, row.TenantId, row.DisplayName, row.CanRead, row.CanWrite) : null;
+        return row is not null && matches ? new XapiPrincipal(row.Key, row.TenantId, row.DisplayName, row.CanRead, row.CanWrite, found!.Code) : null;
     }
 
     private static byte[] Hash(string secret) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret));
