@@ -459,53 +459,8 @@ public static partial class AttendanceEndpoints
     }
 
     /// <summary>The body as JSON (application/json, at most <see cref="MaxBodyBytes"/>, depth 16), or a written 415/413/400 (null).</summary>
-    private static async Task<JsonDocument?> ReadBodyAsync(HttpContext context)
-    {
-        var request = context.Request;
-        if (request.ContentType is not { } contentType
-            || !(Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
-                 && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                 && (media.Charset.Length == 0 || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))))
-        {
-            await RosteringHandlers.FailAsync(context, StatusCodes.Status415UnsupportedMediaType, CodeMinorValue.InvalidData, "The body must be application/json (UTF-8).", "Content-Type");
-            return null;
-        }
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            await TooLargeAsync(context);
-            return null;
-        }
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        try
-        {
-            int n;
-            while ((n = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-            {
-                buffer.Write(chunk, 0, n);
-                if (buffer.Length > MaxBodyBytes)
-                {
-                    await TooLargeAsync(context);
-                    return null;
-                }
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            await TooLargeAsync(context);
-            return null;
-        }
-        try
-        {
-            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException e)
-        {
-            await RosteringHandlers.FailAsync(context, StatusCodes.Status400BadRequest, CodeMinorValue.InvalidData, $"The body is not valid JSON: {Shorten(e.Message)}", "body");
-            return null;
-        }
-    }
+    private static Task<JsonDocument?> ReadBodyAsync(HttpContext context) =>
+        JsonRequestBody.ReadAsync(context, MaxBodyBytes, 16, $"The body exceeds {MaxBodyBytes} bytes.");
 
     private static Task TooLargeAsync(HttpContext context) =>
         RosteringHandlers.FailAsync(context, StatusCodes.Status413PayloadTooLarge, CodeMinorValue.InvalidData, $"The body exceeds {MaxBodyBytes} bytes.", "body");

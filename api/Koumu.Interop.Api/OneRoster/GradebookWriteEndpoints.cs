@@ -162,61 +162,10 @@ public static class GradebookWriteEndpoints
     /// §15.5.1); a body that is not <c>application/json</c> is 415 (§15.5.16); one above <see cref="MaxBodyBytes"/> is
     /// 413 (§15.5.14). All carry imsx_StatusInfo with codeMinor invaliddata.
     /// </summary>
-    private static async Task<JsonDocument?> ReadBodyAsync(HttpContext context)
-    {
-        var request = context.Request;
-        if (request.ContentType is not { } contentType
-            || !(Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
-                 && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                     && (media.Charset.Length == 0 || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))))
-        {
-            await RosteringHandlers.FailAsync(context, StatusCodes.Status415UnsupportedMediaType, CodeMinorValue.InvalidData,
-                "The body must be application/json (UTF-8).", "Content-Type");
-            return null;
-        }
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            await TooLargeAsync(context);
-            return null;
-        }
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
+    private static Task<JsonDocument?> ReadBodyAsync(HttpContext context) =>
+        JsonRequestBody.ReadAsync(context, MaxBodyBytes, MaxJsonDepth,
+            $"The body exceeds {MaxBodyBytes} bytes; a POST may also hold at most {GradebookWriter.MaxObjectsPerPost} objects.");
 
-        // Read at most MaxBodyBytes + 1 bytes: a body without Content-Length (chunked) is bounded too.
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        try
-        {
-            int n;
-            while ((n = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-            {
-                buffer.Write(chunk, 0, n);
-                if (buffer.Length > MaxBodyBytes)
-                {
-                    await TooLargeAsync(context);
-                    return null;
-                }
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            await TooLargeAsync(context);
-            return null;
-        }
-        try
-        {
-            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
-        }
-        catch (JsonException e)
-        {
-            await RosteringHandlers.FailAsync(context, StatusCodes.Status400BadRequest, CodeMinorValue.InvalidData,
-                $"The body is not valid JSON (or nests deeper than {MaxJsonDepth} levels): {Shorten(e.Message)}", "body");
-            return null;
-        }
-    }
-
-    private static Task TooLargeAsync(HttpContext context) =>
-        RosteringHandlers.FailAsync(context, StatusCodes.Status413PayloadTooLarge, CodeMinorValue.InvalidData,
-            $"The body exceeds {MaxBodyBytes} bytes; a POST may also hold at most {GradebookWriter.MaxObjectsPerPost} objects.", "body");
 
     /// <summary>422 invaliddata: every problem as one imsx_codeMinorField (its field), all messages in the description.</summary>
     private static async Task InvalidAsync(HttpContext context, IReadOnlyList<WriteError> errors)
@@ -238,5 +187,5 @@ public static class GradebookWriteEndpoints
         await context.Response.Body.WriteAsync(OneRosterJson.SerializeToUtf8Bytes(info), context.RequestAborted);
     }
 
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+    internal static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }
