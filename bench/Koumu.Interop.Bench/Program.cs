@@ -25,7 +25,7 @@ if (arguments is null || arguments.Command is not ("import" or "generate" or "re
 {
     Console.Error.WriteLine("""
         usage: bench import   --pupils N (--pg "<conn>" | --sqlite <file>) [--seed S] [--boards B] [--profile jp-1.2.1]
-                              [--folder <existing package folder>] [--keep] [--skip-copy] [--raw-indexed] [--skip-validate] [--skip-import] [--reimport]
+                              [--folder <existing package folder>] [--keep] [--skip-copy] [--raw-indexed] [--skip-validate] [--skip-import] [--reimport] [--id-memory MB]
                bench generate --pupils N --out <folder | file.zip> [--seed S] [--boards B]
                bench rest     --pg "<conn>" [--pupils N] [--seed S] [--workers 16] [--warmup 5] [--duration 20] [--deep 900000]
                               [--cases first,deep,filter,students,ceiling,offset]
@@ -97,6 +97,10 @@ var database = pg is not null ? "PostgreSQL" : "SQLite";
 Console.WriteLine($"# Koumu Interop import benchmark — {options.Pupils:N0} pupils, {options.Boards} board(s), {database}, profile {profile.Id}");
 Console.WriteLine($"machine: {BenchMachine.Describe()}");
 
+// --id-memory MB: the reference layer's in-memory budget for sourcedId hashes (PackageLimits.MaxIdMemoryBytes).
+var limits = arguments.Optional("id-memory") is { } idMemory
+    ? new PackageLimits { MaxIdMemoryBytes = long.Parse(idMemory, CultureInfo.InvariantCulture) << 20 }
+    : PackageLimits.Default;
 // (1) Generate the package (timed on its own).
 var folder = arguments.Optional("folder");
 var generated = folder is null;
@@ -147,7 +151,7 @@ try
         GC.Collect();
         using var meter = new Meter("validate");
         using var source = PackageSource.Open(folder);
-        var result = await PackageProcessor.ProcessAsync(source, new ProcessingOptions { Profile = profile });
+        var result = await PackageProcessor.ProcessAsync(source, new ProcessingOptions { Profile = profile, Limits = limits });
         validate = meter.Stop();
         Console.WriteLine($"validate only: errors={result.ErrorCount}, warnings={result.WarningCount}, {Report(validate, packageRows)}");
     }
@@ -166,7 +170,7 @@ try
             var tenant = await store.EnsureTenantAsync("bench", "Bench");
             using var meter = new Meter("import");
             using var source = PackageSource.Open(folder);
-            var outcome = await store.ImportAsync(tenant, source, new ProcessingOptions { Profile = profile });
+            var outcome = await store.ImportAsync(tenant, source, new ProcessingOptions { Profile = profile, Limits = limits });
             import = meter.Stop();
             Console.WriteLine($"import: committed={outcome.Committed}, errors={outcome.Result.ErrorCount}, warnings={outcome.Result.WarningCount}, {Report(import, packageRows)}");
             foreach (var problem in outcome.Result.Problems.Take(10))
@@ -178,7 +182,7 @@ try
                 GC.Collect();
                 using var again = new Meter("reimport");
                 using var sameSource = PackageSource.Open(folder);
-                var second = await store.ImportAsync(tenant, sameSource, new ProcessingOptions { Profile = profile });
+                var second = await store.ImportAsync(tenant, sameSource, new ProcessingOptions { Profile = profile, Limits = limits });
                 var reimport = again.Stop();
                 Console.WriteLine($"reimport (unchanged): committed={second.Committed}, errors={second.Result.ErrorCount}, {Report(reimport, packageRows)}");
             }

@@ -75,6 +75,25 @@ public sealed class ProfileContext
 
     /// <summary>Scratch space for rules that need state across rows (keyed by the rule's own key).</summary>
     public Dictionary<string, object> State { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The package's memory budget for hashes (set by the pipeline; unlimited for a context made elsewhere).</summary>
+    internal SpillBudget Budget { get; set; } = new(long.MaxValue);
+
+    private readonly List<HashPartitions> _partitions = [];
+
+    /// <summary>Hash partitions for a rule's per-row state, within <see cref="Budget"/>; released with the context.</summary>
+    internal HashPartitions NewPartitions()
+    {
+        var partitions = new HashPartitions(Budget);
+        _partitions.Add(partitions);
+        return partitions;
+    }
+
+    internal void ReleasePartitions()
+    {
+        foreach (var partitions in _partitions) partitions.Dispose();
+        _partitions.Clear();
+    }
 }
 
 /// <summary>A profile rule. Rules must keep memory bounded (compact state, never whole rows).</summary>

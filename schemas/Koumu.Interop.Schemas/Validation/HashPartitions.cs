@@ -89,9 +89,13 @@ internal sealed class HashPartitions(SpillBudget budget) : IDisposable
 
     public static int PartitionOf(UInt128 hash) => (int)(hash >> (128 - Bits));
 
-    public void Add(UInt128 hash, long tag)
+    public void Add(UInt128 hash, long tag) => Add(PartitionOf(hash), hash, tag);
+
+    /// <summary>Adds a key to a partition chosen by the caller (a key that is not itself a hash, e.g. a UUID, partitioned by its hash).</summary>
+    public void Add(int partition, UInt128 key, long tag)
     {
-        var p = PartitionOf(hash);
+        var p = partition;
+        var hash = key;
         var chunk = _open[p] ??= new HashEntry[ChunkEntries];
         chunk[_fill[p]++] = new HashEntry(hash, tag);
         _sizes[p]++;

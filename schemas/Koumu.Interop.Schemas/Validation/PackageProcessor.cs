@@ -60,6 +60,7 @@ public sealed partial class PackageProcessor
         {
             foreach (var set in processor._ids.Values) set.Dispose();
             processor._ids.Clear();
+            processor._profileContext?.ReleasePartitions();
             processor._budget.Dispose();
         }
         return new ProcessingResult
@@ -87,7 +88,7 @@ public sealed partial class PackageProcessor
         using (var reader = OpenText("manifest.csv"))
             _manifest = Manifest.Read(reader, _problems, restOnly);
 
-        _profileContext = new ProfileContext(_options.Profile, _options.ProfileOptions, _manifest.Modes, _manifest.OneRosterVersion);
+        _profileContext = new ProfileContext(_options.Profile, _options.ProfileOptions, _manifest.Modes, _manifest.OneRosterVersion) { Budget = _budget };
 
         foreach (var name in _source.FileNames)
         {

@@ -163,11 +163,11 @@ internal sealed class JapanPackage
         return builder;
     }
 
-    public async Task<ProcessingResult> ProcessAsync(ProfileOptions? options = null)
+    public async Task<ProcessingResult> ProcessAsync(ProfileOptions? options = null, PackageLimits? limits = null)
     {
         using var source = PackageSource.Open(Builder().WriteFolder());
         return await PackageProcessor.ProcessAsync(source,
-            new ProcessingOptions { Profile = Profile, ProfileOptions = options ?? new ProfileOptions() });
+            new ProcessingOptions { Profile = Profile, ProfileOptions = options ?? new ProfileOptions(), Limits = limits ?? PackageLimits.Default });
     }
 
     private static string Quote(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

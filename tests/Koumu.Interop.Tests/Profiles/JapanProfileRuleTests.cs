@@ -1,4 +1,5 @@
 using Koumu.Interop.Schemas.Japan;
+using Koumu.Interop.Schemas.Packages;
 using Koumu.Interop.Schemas.Profiles;
 using Koumu.Interop.Schemas.Profiles.Japan;
 using Koumu.Interop.Schemas.Validation;
@@ -510,10 +511,15 @@ public sealed class JapanProfileRuleTests
         // Same UUID in upper case: still the same identifier.
         package.Set("users", 2, "userMasterIdentifier", package.Get("users", 0, "userMasterIdentifier").ToUpperInvariant());
 
-        var result = await package.ProcessAsync();
+        // Identifiers are kept as hash partitions: in memory, or spilled to disk when the budget is spent.
+        foreach (var limits in new[] { PackageLimits.Default, new PackageLimits { MaxIdMemoryBytes = 0 } })
+        {
+            var result = await package.ProcessAsync(limits: limits);
 
-        var p = AssertProblem(result, JapanRules.UserMasterIdentifierDuplicate, "users.csv", 4, "userMasterIdentifier");
-        Assert.Contains("line 2", p.MessageEn, StringComparison.Ordinal);
+            var p = AssertProblem(result, JapanRules.UserMasterIdentifierDuplicate, "users.csv", 4, "userMasterIdentifier");
+            Assert.Contains("line 2", p.MessageEn, StringComparison.Ordinal);
+            Assert.Equal(package.Get("users", 0, "userMasterIdentifier"), p.Value);
+        }
     }
 
     [Theory]
@@ -593,7 +599,7 @@ public sealed class JapanProfileRuleTests
     [MemberData(nameof(AllJapanese))]
     public async Task Secondary_role_without_a_primary_role_is_rejected(string profile)
     {
-        var result = await Valid(profile).Set("roles", 2, "roleType", "secondary").ProcessAsync();
+        var result = await Valid(profile).Set("roles", 2, "roleType", "secondary").ProcessAsync(limits: new PackageLimits { MaxIdMemoryBytes = 0 });
 
         Assert.Equal(Student, AssertProblem(result, JapanRules.SecondaryWithoutPrimary, "roles.csv", 4, "userSourcedId").Value);
     }

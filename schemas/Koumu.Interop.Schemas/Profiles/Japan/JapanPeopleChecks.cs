@@ -31,8 +31,8 @@ internal sealed class UserChecks(JapanProfileSettings settings) : IProfileRule
         public HashSet<UInt128> Classes { get; } = [];
         public HashSet<UInt128> DeletedClasses { get; } = [];
 
-        /// <summary>userMasterIdentifier → line of its first user.</summary>
-        public Dictionary<Guid, long> MasterIdentifiers { get; } = [];
+        /// <summary>Every userMasterIdentifier (the UUID's 128 bits) with its line, partitioned by hash; checked in <see cref="Complete"/>.</summary>
+        public HashPartitions? MasterIdentifiers { get; set; }
 
         /// <summary>Required kana columns missing from the header (reported once there, not on every row).</summary>
         public HashSet<string> MissingKanaColumns { get; } = new(StringComparer.Ordinal);
@@ -87,8 +87,50 @@ internal sealed class UserChecks(JapanProfileSettings settings) : IProfileRule
             Report(sink, JapanRules.UserMasterIdentifierUuid, record, "userMasterIdentifier", master, master, context.Profile.Title);
             return;
         }
-        if (!state.MasterIdentifiers.TryAdd(guid, record.Line))
-            Report(sink, JapanRules.UserMasterIdentifierDuplicate, record, "userMasterIdentifier", master, master, state.MasterIdentifiers[guid]);
+        // Uniqueness across a prefecture's millions of users is checked once the package is read, one hash partition at
+        // a time (bounded memory, like the reference layer's sourcedIds).
+        (state.MasterIdentifiers ??= context.NewPartitions()).Add(HashPartitions.PartitionOf(Hash(master.ToLowerInvariant())), ToKey(guid), HashEntry.LineTag(record.Line, 0));
+    }
+
+    private static UInt128 ToKey(Guid guid)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        guid.TryWriteBytes(bytes);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(bytes);
+    }
+
+    private static Guid FromKey(UInt128 key)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128LittleEndian(bytes, key);
+        return new Guid(bytes);
+    }
+
+    public void Complete(ProfileContext context, IProblemSink sink)
+    {
+        if (!context.State.TryGetValue(Key, out var value) || ((UserState)value).MasterIdentifiers is not { } identifiers) return;
+        // A repeated identifier is reported at its later line, naming the first; the UUID is named in its canonical form.
+        var found = new List<(long Line, long First, UInt128 Key)>();
+        var table = new PartitionTable();
+        for (var p = 0; p < HashPartitions.Count; p++)
+        {
+            table.Reset(identifiers.SizeOf(p));
+            var state = (Table: table, Found: found, Sink: sink);
+            identifiers.Read(p, ref state, static (ref (PartitionTable Table, List<(long, long, UInt128)> Found, IProblemSink Sink) s, in HashEntry e) =>
+            {
+                var other = s.Table.Add(e.Hash, e.Line, deletion: false);
+                if (other == 0) return;
+                var (line, first) = (Math.Max(other, e.Line), Math.Min(other, e.Line));
+                // Beyond the problems a result keeps, a hostile file's repeats are counted, not collected.
+                if (s.Found.Count < 100_000) s.Found.Add((line, first, e.Hash));
+                else s.Sink.Report(JapanRules.UserMasterIdentifierDuplicate.At(CsvBinding.Users.FileName, line, "userMasterIdentifier", null, "", first));
+            });
+        }
+        foreach (var (line, first, key) in found.OrderBy(f => f.Line))
+        {
+            var master = FromKey(key).ToString("D");
+            sink.Report(JapanRules.UserMasterIdentifierDuplicate.At(CsvBinding.Users.FileName, line, "userMasterIdentifier", master, master, first));
+        }
     }
 
     private static void CheckHomeClass(CsvRecord record, ProfileContext context, UserState state, IProblemSink sink)
@@ -112,7 +154,8 @@ internal sealed class RoleChecks(JapanProfileSettings settings) : IProfileRule
 
     private sealed class RoleState
     {
-        public HashSet<UInt128> UsersWithPrimary { get; } = [];
+        /// <summary>Users with a primary role, partitioned by hash (a prefecture has millions); looked up in <see cref="Complete"/>.</summary>
+        public HashPartitions? UsersWithPrimary { get; set; }
 
         /// <summary>First secondary role per user: (user id, line). Bounded by the number of users with a secondary role.</summary>
         public Dictionary<UInt128, (string User, long Line)> FirstSecondary { get; } = [];
@@ -131,7 +174,7 @@ internal sealed class RoleChecks(JapanProfileSettings settings) : IProfileRule
         switch (record.Text("roleType"))
         {
             case "primary":
-                state.UsersWithPrimary.Add(hash);
+                (state.UsersWithPrimary ??= context.NewPartitions()).Add(hash, 0);
                 break;
             case "secondary":
                 state.FirstSecondary.TryAdd(hash, (user, record.Line));
@@ -145,9 +188,18 @@ internal sealed class RoleChecks(JapanProfileSettings settings) : IProfileRule
         if (context.Modes.GetValueOrDefault(CsvBinding.Roles.Name) != ProcessingMode.Bulk) return;
         if (!context.State.TryGetValue(Key, out var value)) return;
         var state = (RoleState)value;
-        foreach (var (hash, (user, line)) in state.FirstSecondary.OrderBy(kv => kv.Value.Line))
-            if (!state.UsersWithPrimary.Contains(hash))
-                sink.Report(JapanRules.SecondaryWithoutPrimary.At(CsvBinding.Roles.FileName, line, "userSourcedId", user, user));
+        var missing = new List<(string User, long Line)>();
+        var table = new PartitionTable();
+        foreach (var group in state.FirstSecondary.GroupBy(kv => HashPartitions.PartitionOf(kv.Key)))
+        {
+            var primaries = state.UsersWithPrimary;
+            table.Reset(primaries?.SizeOf(group.Key) ?? 0);
+            primaries?.Read(group.Key, ref table, static (ref PartitionTable t, in HashEntry e) => t.Add(e.Hash, 1, deletion: false));
+            foreach (var (hash, (user, line)) in group)
+                if (table.Lookup(hash) == PartitionTable.Absent) missing.Add((user, line));
+        }
+        foreach (var (user, line) in missing.OrderBy(m => m.Line))
+            sink.Report(JapanRules.SecondaryWithoutPrimary.At(CsvBinding.Roles.FileName, line, "userSourcedId", user, user));
     }
 }
 
