@@ -30,6 +30,15 @@ public sealed class AttendanceSettings(IConfiguration configuration)
         ExcusedLabel = Value(tenant, "ExcusedLabel") is { Length: > 0 and <= 100 } label ? label : new YorokuOptions().ExcusedLabel,
     };
 
+    /// <summary>
+    /// TermStarts: the board's 学期 split as start dates <c>MM-dd</c>, comma-separated (default <c>04-01,09-01,01-01</c>;
+    /// a two-term board sets e.g. <c>04-01,10-01</c>). Used only when the roster has no term sessions for the year.
+    /// </summary>
+    public IReadOnlyList<string> TermStarts(string tenant) =>
+        Value(tenant, "TermStarts") is { Length: > 0 and <= 200 } starts
+            ? starts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : AttendanceTerms.DefaultStarts;
+
     /// <summary>LongAbsenceBasis (Absent | AbsentAndExcused): the default basis of the 長期欠席 list.</summary>
     public LongAbsenceBasis Basis(string tenant) =>
         Enum.TryParse<LongAbsenceBasis>(Value(tenant, "LongAbsenceBasis"), ignoreCase: true, out var basis) ? basis : LongAbsenceBasis.Absent;
@@ -365,7 +374,22 @@ public static partial class AttendanceEndpoints
         if (await SchoolYearAsync(context) is not { } year) return;
         var pupil = (string?)context.Request.Query["pupil"];
         var classId = (string?)context.Request.Query["class"];
-        var derived = await attendance.DeriveAsync(access.TenantId, schoolSourcedId, year, settings.Yoroku(access.Tenant), pupil, classId, context.RequestAborted);
+        var byTerm = (string?)context.Request.Query["by"] switch { null or "month" => false, "term" => true, _ => (bool?)null };
+        if (byTerm is null)
+        {
+            await RosteringHandlers.FailAsync(context, StatusCodes.Status400BadRequest, CodeMinorValue.InvalidData, "'by' is month (the default) or term.", "by");
+            return;
+        }
+        List<(string Pupil, YorokuRecord Record, List<(AttendanceTerm Term, YorokuTally Tally)>? Terms)> derived;
+        if (byTerm.Value)
+        {
+            var terms = await attendance.ReadTermsAsync(access.TenantId, year, settings.TermStarts(access.Tenant), context.RequestAborted);
+            derived = [.. (await attendance.DeriveByTermAsync(access.TenantId, schoolSourcedId, year, settings.Yoroku(access.Tenant), pupil, classId, terms, context.RequestAborted))
+                .Select(d => (d.Pupil, d.Record, (List<(AttendanceTerm, YorokuTally)>?)d.Terms))];
+        }
+        else
+            derived = [.. (await attendance.DeriveAsync(access.TenantId, schoolSourcedId, year, settings.Yoroku(access.Tenant), pupil, classId, context.RequestAborted))
+                .Select(d => (d.Pupil, d.Record, (List<(AttendanceTerm, YorokuTally)>?)null))];
         if (pupil is not null && derived.Count == 0)
         {
             await RosteringHandlers.FailAsync(context, StatusCodes.Status404NotFound, CodeMinorValue.UnknownObject, "The pupil was not enrolled at the school in that year.", "pupil");
@@ -376,7 +400,7 @@ public static partial class AttendanceEndpoints
         {
             w.WriteNumber("schoolYear", year);
             w.WriteStartArray("pupils");
-            foreach (var (id, record) in derived) AttendanceJson.WriteYoroku(w, id, record, access.Health);
+            foreach (var (id, record, terms) in derived) AttendanceJson.WriteYoroku(w, id, record, access.Health, terms);
             w.WriteEndArray();
         });
     }

@@ -251,7 +251,8 @@ internal static class AttendanceJson
         w.WriteEndObject();
     }
 
-    public static void WriteYoroku(Utf8JsonWriter w, string pupil, YorokuRecord record, bool health)
+    public static void WriteYoroku(Utf8JsonWriter w, string pupil, YorokuRecord record, bool health,
+        IReadOnlyList<(AttendanceTerm Term, YorokuTally Tally)>? terms = null)
     {
         w.WriteStartObject();
         WriteRef(w, "pupil", pupil, "user");
@@ -268,6 +269,24 @@ internal static class AttendanceJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (terms is not null)
+        {
+            // 学期 (by=term): the roster's term sessions or the board's split; they partition the year, so they sum to it.
+            w.WriteStartArray("terms");
+            foreach (var (term, tally) in terms)
+            {
+                w.WriteStartObject();
+                if (term.SourcedId is { } id) WriteRef(w, "academicSession", id, "academicSession");
+                else w.WriteNull("academicSession");
+                w.WriteString("title", term.Title);
+                w.WriteString("startDate", term.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                w.WriteString("endDate", term.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                w.WritePropertyName("counts");
+                WriteTally(w, tally, health);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteStartArray("conflicts");
         foreach (var c in record.Conflicts)
         {

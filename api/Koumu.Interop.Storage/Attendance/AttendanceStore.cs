@@ -493,6 +493,31 @@ public sealed partial class AttendanceStore(RosterStore store)
     public async Task<List<(string Pupil, YorokuRecord Record)>> DeriveAsync(int tenantId, string school, int schoolYear, YorokuOptions options,
         string? pupil, string? classSourcedId, CancellationToken cancellationToken)
     {
+        var (calendar, enrolments, marks) = await LoadDerivationAsync(tenantId, school, schoolYear, pupil, classSourcedId, cancellationToken).ConfigureAwait(false);
+        return [.. enrolments.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => (p.Key, YorokuDerivation.Derive(schoolYear, calendar, p.Value, marks.GetValueOrDefault(p.Key) ?? [], options)))];
+    }
+
+    /// <summary>
+    /// <see cref="DeriveAsync"/> plus each pupil's tallies per term of <paramref name="terms"/> (<see cref="AttendanceTerms.Derive"/>):
+    /// the same three queries; the terms are derived in memory from the same inputs.
+    /// </summary>
+    public async Task<List<(string Pupil, YorokuRecord Record, List<(AttendanceTerm Term, YorokuTally Tally)> Terms)>> DeriveByTermAsync(int tenantId,
+        string school, int schoolYear, YorokuOptions options, string? pupil, string? classSourcedId, IReadOnlyList<AttendanceTerm> terms,
+        CancellationToken cancellationToken)
+    {
+        var (calendar, enrolments, marks) = await LoadDerivationAsync(tenantId, school, schoolYear, pupil, classSourcedId, cancellationToken).ConfigureAwait(false);
+        return [.. enrolments.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
+        {
+            var pupilMarks = marks.GetValueOrDefault(p.Key) ?? [];
+            return (p.Key, YorokuDerivation.Derive(schoolYear, calendar, p.Value, pupilMarks, options),
+                AttendanceTerms.Derive(schoolYear, calendar, p.Value, pupilMarks, options, terms));
+        })];
+    }
+
+    private async Task<(SchoolCalendar Calendar, Dictionary<string, List<EnrolmentInterval>> Enrolments, Dictionary<string, List<PupilMark>> Marks)> LoadDerivationAsync(
+        int tenantId, string school, int schoolYear, string? pupil, string? classSourcedId, CancellationToken cancellationToken)
+    {
         var calendar = new SchoolCalendar(await ReadCalendarAsync(tenantId, school, schoolYear, cancellationToken).ConfigureAwait(false));
         var start = SchoolYear.Start(schoolYear);
         var end = SchoolYear.End(schoolYear);
@@ -502,9 +527,9 @@ public sealed partial class AttendanceStore(RosterStore store)
             .GroupBy(e => e.PupilSourcedId, StringComparer.Ordinal)
             .Where(g => classSourcedId is null || g.Any(e => e.ClassSourcedId == classSourcedId))
             .ToDictionary(g => g.Key, g => Intervals(g), StringComparer.Ordinal);
-        if (enrolments.Count == 0) return [];
-
         var marks = new Dictionary<string, List<PupilMark>>(StringComparer.Ordinal);
+        if (enrolments.Count == 0) return (calendar, enrolments, marks);
+
         await using (var command = Command(connection, null, ""))
         {
             // Only what the derivation reads (no free text, no health details): a school year is ~200,000 rows.
@@ -539,8 +564,7 @@ public sealed partial class AttendanceStore(RosterStore store)
                 list.Add(new PupilMark(reader.GetFieldValue<DateOnly>(1), period == 0 ? null : period, mark));
             }
         }
-        return [.. enrolments.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => (p.Key, YorokuDerivation.Derive(schoolYear, calendar, p.Value, marks.GetValueOrDefault(p.Key) ?? [], options)))];
+        return (calendar, enrolments, marks);
     }
 
     // ---------------------------------------------------------------- helpers
