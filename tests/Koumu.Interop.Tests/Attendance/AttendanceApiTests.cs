@@ -305,9 +305,10 @@ public abstract class AttendanceApiSpecification
         {
             using var page = await http.GetAsync(url);
             seen.AddRange((await BodyAsync(page))["records"]!.AsArray().Select(r => r!["date"]!.GetValue<string>()));
-            if (!page.Headers.TryGetValues("Link", out var links)) break;
-            var link = links.Single();
-            url = new Uri(link[1..link.IndexOf('>', StringComparison.Ordinal)]).PathAndQuery;
+            // RFC 8288 Link with first/prev/next/last (the query engine's); only rel="next" continues.
+            var next = System.Text.RegularExpressions.Regex.Match(string.Join(", ", page.Headers.GetValues("Link")), "<([^>]+)>; rel=\"next\"");
+            if (!next.Success) break;
+            url = new Uri(next.Groups[1].Value).PathAndQuery;
         }
         Assert.Equal(5, seen.Count);
         Assert.Equal(5, seen.Distinct().Count());
