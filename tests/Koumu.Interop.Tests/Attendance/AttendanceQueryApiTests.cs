@@ -352,4 +352,31 @@ public abstract partial class AttendanceQueryApiSpecification
         Assert.Equal(("attendance.records", "III", 3), (read.Resource, read.Classification, read.Records));
         Assert.Contains("filter=", read.Query, StringComparison.Ordinal);
     }
+
+    // ------------------------------------------------------------------ terms
+
+    [SkippableFact]
+    public async Task Yoroku_by_term_gives_the_default_three_terms_that_sum_to_the_year()
+    {
+        var tenant = await TenantWithRecordsAsync();
+        using var http = await ClientAsync(tenant, null, KoumuScopes.AttendanceRead, KoumuScopes.AttendanceWrite);
+        var entries = new JsonArray([.. Calendar.Select(e => (JsonNode)new JsonObject { ["date"] = e.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["scope"] = "SCHOOL", ["kind"] = "SCHOOL_DAY" })]);
+        using (var put = await http.PutAsync($"{V1}/schools/org-school/calendar", new StringContent(new JsonObject { ["entries"] = entries }.ToJsonString(), Encoding.UTF8, "application/json")))
+            Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
+        var (status, body, response) = await GetAsync(http, $"{V1}/schools/org-school/yoroku?schoolYear=2026&pupil=s1&by=term");
+        using (response) Assert.Equal(HttpStatusCode.OK, status);
+        var pupil = body["pupils"]![0]!;
+        var terms = pupil["terms"]!.AsArray();
+        Assert.Equal(["1学期", "2学期", "3学期"], terms.Select(t => t!["title"]!.GetValue<string>()));
+        Assert.All(terms, t => Assert.Null(t!["academicSession"]));
+        foreach (var column in new[] { "schoolDays", "absentDays", "presentDays", "requiredDays", "lateCount" })
+            Assert.Equal(pupil["year"]![column]!.GetValue<int>(), terms.Sum(t => t!["counts"]![column]!.GetValue<int>()));
+        Assert.Equal(Records.Count(r => r.Pupil == "s1" && r.Code != "PRESENT"), terms[0]!["counts"]!["absentDays"]!.GetValue<int>());
+
+        var (monthly, monthlyBody, monthlyResponse) = await GetAsync(http, $"{V1}/schools/org-school/yoroku?schoolYear=2026&pupil=s1");
+        using (monthlyResponse) Assert.Equal(HttpStatusCode.OK, monthly);
+        Assert.Null(monthlyBody["pupils"]![0]!["terms"]);
+        using var bad = await http.GetAsync($"{V1}/schools/org-school/yoroku?schoolYear=2026&by=week");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
 }
