@@ -96,7 +96,7 @@ public static partial class AttendanceEndpoints
             problems.AddRange(result.Problems.Select(p => ($"{file}:{lines[p.Index]}:{ColumnOf(p.Field)}", p.Rule, p.Message)));
             if (problems.Count == 0)
             {
-                await AuditAsync(attendance, access, "write", "records", entries.Any(e => e.Mark.HasHealthDetails), schoolSourcedId, null, result.Written.Count);
+                await AuditAsync(context, access, "write", "records", entries.Any(e => e.Mark.HasHealthDetails), schoolSourcedId, null, result.Written.Count);
                 await WriteJsonAsync(context, StatusCodes.Status200OK, w =>
                 {
                     w.WriteNumber("rows", entries.Count);
@@ -301,7 +301,7 @@ public static partial class AttendanceEndpoints
             if (!hasMore) break;
             query = query with { After = rows[^1].Id };
         }
-        await AuditAsync(attendance, access, "read", "records", access.Health, schoolSourcedId, null, count);
+        await AuditAsync(context, access, "read", "records", access.Health, schoolSourcedId, null, count);
     }
 
     private static string CsvLine(AttendanceRecordRow r, bool health)
@@ -376,7 +376,7 @@ public static partial class AttendanceEndpoints
         }
         if (await CharsetParamAsync(context) is not { } encoding) return;
         var rows = await attendance.InfectionReportAsync(access.TenantId, schoolSourcedId, from.Value, to.Value, context.RequestAborted);
-        await AuditAsync(attendance, access, "read", "infection-report", true, schoolSourcedId, null, rows.Count);
+        await AuditAsync(context, access, "read", "infection-report", true, schoolSourcedId, null, rows.Count);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = $"text/csv; charset={(encoding is UTF8Encoding ? "utf-8" : "shift_jis")}";
         await using var writer = new StreamWriter(context.Response.Body, encoding, 1 << 16, leaveOpen: true);
@@ -447,7 +447,7 @@ public static partial class AttendanceEndpoints
             await InvalidAsync(context, problems);
             return;
         }
-        await AuditAsync(attendance, access, "write", "code-map", false, null, system, entries.Count);
+        await AuditAsync(context, access, "write", "code-map", false, null, system, entries.Count);
         await WriteCodeMapAsync(context, system, entries);
     }
 

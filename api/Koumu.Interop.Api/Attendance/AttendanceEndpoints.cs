@@ -9,6 +9,8 @@ using Koumu.Interop.Schemas.Attendance;
 using Koumu.Interop.Schemas.Json;
 using Koumu.Interop.Storage;
 using Koumu.Interop.Storage.Attendance;
+using Koumu.Interop.Storage.Query;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
@@ -28,6 +30,15 @@ public sealed class AttendanceSettings(IConfiguration configuration)
         ExcusedLabel = Value(tenant, "ExcusedLabel") is { Length: > 0 and <= 100 } label ? label : new YorokuOptions().ExcusedLabel,
     };
 
+    /// <summary>
+    /// TermStarts: the board's 学期 split as start dates <c>MM-dd</c>, comma-separated (default <c>04-01,09-01,01-01</c>;
+    /// a two-term board sets e.g. <c>04-01,10-01</c>). Used only when the roster has no term sessions for the year.
+    /// </summary>
+    public IReadOnlyList<string> TermStarts(string tenant) =>
+        Value(tenant, "TermStarts") is { Length: > 0 and <= 200 } starts
+            ? starts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : AttendanceTerms.DefaultStarts;
+
     /// <summary>LongAbsenceBasis (Absent | AbsentAndExcused): the default basis of the 長期欠席 list.</summary>
     public LongAbsenceBasis Basis(string tenant) =>
         Enum.TryParse<LongAbsenceBasis>(Value(tenant, "LongAbsenceBasis"), ignoreCase: true, out var basis) ? basis : LongAbsenceBasis.Absent;
@@ -40,7 +51,7 @@ public sealed class AttendanceSettings(IConfiguration configuration)
 /// <c>imsx_codeMinorField</c> per bad value, named <c>records[i].field</c>). Scopes: <c>koumu.attendance.read</c> /
 /// <c>.write</c>, and <c>.health.read</c> for the health details (重要性分類 II). A client confined to orgs
 /// (<c>koumu_orgs</c>) sees and writes only its schools (<see cref="ClientConfinement"/>: listed orgs and their descendants).
-/// Every request that touches personal data appends an <c>attendance_audit</c> row.
+/// Every request that touches personal data is put on the hub's audit trail (<c>audit_events</c>, decision 0011).
 /// </summary>
 public static partial class AttendanceEndpoints
 {
@@ -56,6 +67,11 @@ public static partial class AttendanceEndpoints
     public static IServiceCollection AddAttendance(this IServiceCollection services)
     {
         services.AddSingleton<AttendanceSettings>();
+        // The engine's signed cursors, keyed apart from OneRoster's (HKDF of the token signing key with its own label):
+        // every hub process validating the same tokens accepts the same cursors, and no cursor crosses APIs.
+        services.AddSingleton(sp => new AttendanceCursors(new QueryCursorCodec(HKDF.DeriveKey(HashAlgorithmName.SHA256,
+            File.ReadAllBytes(sp.GetRequiredService<HubSettings>().SigningKeyPath), 32, salt: [],
+            info: Encoding.UTF8.GetBytes("koumu attendance query cursor v1")))));
         services.AddSingleton(sp => new AttendanceStore(sp.GetRequiredService<RosterStore>()));
         return services;
     }
@@ -83,6 +99,9 @@ public static partial class AttendanceEndpoints
     }
 
     // ------------------------------------------------------------------ access
+
+    /// <summary>The cursor codec of the attendance collections (a type of its own so it is not OneRoster's).</summary>
+    public sealed record AttendanceCursors(QueryCursorCodec Codec);
 
     private sealed record Access(string Tenant, int TenantId, ClientConfinement Confinement, bool Health, string ClientId);
 
@@ -128,12 +147,14 @@ public static partial class AttendanceEndpoints
         return await ClientConfinement.ResolveAsync(connection, store.Options.Provider, tenantId, [.. orgs], cancellationToken);
     }
 
-    private static Task AuditAsync(AttendanceStore attendance, Access access, string action, string resource, bool health, string? school, string? subject, int count) =>
-        attendance.AuditAsync(new AttendanceAuditRow
-        {
-            TenantId = access.TenantId, ClientId = access.ClientId, Action = action, Resource = resource, Classification = health ? "II" : "III",
-            SchoolSourcedId = school, Subject = subject, Count = count,
-        }, CancellationToken.None); // the audit row is written even if the client has gone
+    /// <summary>
+    /// Puts the access on the hub's audit trail (decision 0011, <c>audit_events</c>, read with <c>GET /koumu/admin/v1/audit</c>):
+    /// resource <c>attendance.&lt;what&gt;</c>, target the pupil or class asked for (else the school), the request's path
+    /// and query, the number of records or pupils, and the 重要性分類 — II when health details were returned or written,
+    /// else III (ガイドライン R7.3, japan.md §3.5).
+    /// </summary>
+    private static Task AuditAsync(HttpContext context, Access access, string action, string resource, bool health, string? school, string? subject, int count) =>
+        Audit.AuditEndpoints.RecordAsync(context, access.Tenant, action, "attendance." + resource, subject ?? school, count, health ? "II" : "III").AsTask();
 
     // ------------------------------------------------------------------ records
 
@@ -195,7 +216,7 @@ public static partial class AttendanceEndpoints
             problems.AddRange(result.Problems.Select(p => ($"records[{p.Index}].{p.Field}", p.Rule, p.Message)));
             if (problems.Count == 0)
             {
-                await AuditAsync(attendance, access, "write", "records", entries.Any(e => e.Mark.HasHealthDetails), schoolSourcedId, null, result.Written.Count);
+                await AuditAsync(context, access, "write", "records", entries.Any(e => e.Mark.HasHealthDetails), schoolSourcedId, null, result.Written.Count);
                 await WriteJsonAsync(context, StatusCodes.Status200OK, w =>
                 {
                     w.WriteNumber("written", result.Written.Count);
@@ -213,15 +234,22 @@ public static partial class AttendanceEndpoints
     /// <summary>Stands in for a row that did not parse, so indexes stay aligned (never written: the request has problems).</summary>
     private static readonly AttendanceEntry Placeholder = new("", "", DateOnly.MinValue, null, new AttendanceMark { Code = AttendanceCode.Present }, ReportedBy.System, null, null);
 
-    /// <summary>GET records: <c>school</c>, <c>pupil</c>, <c>from</c>, <c>to</c>, <c>since</c> (dateLastModified after), <c>history</c>, <c>limit</c>, <c>cursor</c>.</summary>
-    private static async Task ReadRecordsAsync(HttpContext context, RosterStore store, AttendanceStore attendance, HubSettings settings)
+    /// <summary>
+    /// GET records through THE query engine (<see cref="AttendanceQuery"/>): OneRoster <c>filter</c> (every operator,
+    /// AND/OR, dates), <c>sort</c>/<c>orderBy</c> (ties broken by row id), <c>limit</c> (default 100, clamped to
+    /// 10,000), <c>offset</c>, <c>fields</c> (comma list or repeated), a signed <c>cursor</c> in the <c>next</c> link,
+    /// <c>X-Total-Count</c> and RFC 8288 <c>Link</c>; 400 <c>invalid_filter_field</c> / <c>invalid_selection_field</c> /
+    /// <c>invaliddata</c> as the OneRoster API. The older parameters <c>school</c>, <c>pupil</c>, <c>from</c>, <c>to</c>,
+    /// <c>since</c> and <c>history</c> still work: with the client's schools they are the hub's AND group, outside the filter.
+    /// </summary>
+    private static async Task ReadRecordsAsync(HttpContext context, RosterStore store, AttendanceStore attendance, HubSettings settings, AttendanceCursors cursors)
     {
         var q = context.Request.Query;
         var access = await AuthorizeAsync(context, store, KoumuScopes.AttendanceRead, (string?)q["school"]);
         if (access is null) return;
-        var query = new AttendanceRecordQuery { Schools = access.Confinement.Orgs, School = (string?)q["school"], Pupil = (string?)q["pupil"] };
+        var legacy = new AttendanceRecordQuery { Schools = access.Confinement.Orgs, School = (string?)q["school"], Pupil = (string?)q["pupil"] };
         string? error = null;
-        if (query.Pupil is { Length: > 255 }) error = "pupil";
+        if (legacy.Pupil is { Length: > 255 }) error = "pupil";
         if (DateParam(q, "from", out var from) is false) error = "from";
         if (DateParam(q, "to", out var to) is false) error = "to";
         DateTime? since = null;
@@ -232,31 +260,38 @@ public static partial class AttendanceEndpoints
         }
         var history = (string?)q["history"] switch { null or "false" => false, "true" => true, _ => (bool?)null };
         if (history is null) error = "history";
-        var limit = DefaultLimit;
-        if ((string?)q["limit"] is { } limitText && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit == 0)) error = "limit";
-        long after = 0;
-        if ((string?)q["cursor"] is { } cursor && !TryDecodeCursor(cursor, out after)) error = "cursor";
         if (error is not null)
         {
             await RosteringHandlers.FailAsync(context, StatusCodes.Status400BadRequest, CodeMinorValue.InvalidData, $"Invalid value of '{error}'.", error);
             return;
         }
-        query = query with { From = from, To = to, ModifiedSince = since, History = history!.Value, After = after, Limit = Math.Min(limit, MaxLimit) };
-        var (rows, hasMore) = await attendance.ReadAsync(access.TenantId, query, context.RequestAborted);
-        await AuditAsync(attendance, access, "read", "records", access.Health, query.School, query.Pupil, rows.Count);
-        if (hasMore)
+        legacy = legacy with { From = from, To = to, ModifiedSince = since, History = history!.Value };
+
+        // Health fields are in the allow-list only with the health scope (a filter on disease would reveal it).
+        var collection = AttendanceQuery.RecordsFor(legacy.History, access.Health);
+        var parsed = RosterQueryParser.Parse(collection, new QueryParameters(Single(q, "filter"), Single(q, "sort"), Single(q, "orderBy"),
+            Single(q, "limit"), Single(q, "offset"), q.TryGetValue("fields", out var f) ? f.OfType<string>().ToList() : null, Single(q, "cursor")), cursors.Codec);
+        if (parsed.Error is { } queryError)
         {
-            var pairs = q.Where(p => p.Key != "cursor").SelectMany(p => p.Value.Select(v => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(v ?? "")))
-                .Append("cursor=" + EncodeCursor(rows[^1].Id));
-            context.Response.Headers.Link = $"<{RosteringHandlers.BaseUrl(context.Request, settings.PublicBaseUrl)}{Base}/records?{string.Join('&', pairs)}>; rel=\"next\"";
+            await RosteringHandlers.FailAsync(context, StatusCodes.Status400BadRequest, queryError.CodeMinor, queryError.Message, queryError.Parameter);
+            return;
         }
+        var query = parsed.Value;
+        var page = await attendance.ReadPageAsync(access.TenantId, query, AttendanceStore.Scope(legacy), includeTotal: true, cursors.Codec, context.RequestAborted);
+        await AuditAsync(context, access, "read", "records", access.Health, legacy.School, legacy.Pupil, page.Records.Count);
+        context.Response.Headers["X-Total-Count"] = page.TotalCount!.Value.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.Link = RosteringHandlers.PagingLinks(context.Request, settings.PublicBaseUrl, query, page.HasMore, page.NextCursor, page.TotalCount);
         await WriteJsonAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartArray("records");
-            foreach (var row in rows) AttendanceJson.WriteRecord(w, row, access.Health);
+            foreach (var row in page.Records) AttendanceJson.WriteRecord(w, row, access.Health, query.Fields);
             w.WriteEndArray();
         });
     }
+
+    /// <summary>One value of a query parameter; a repeated one (other than fields) takes the first (as the OneRoster API).</summary>
+    private static string? Single(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
 
     private static bool? DateParam(IQueryCollection q, string name, out DateOnly? value)
     {
@@ -265,24 +300,6 @@ public static partial class AttendanceEndpoints
         if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return false;
         value = d;
         return true;
-    }
-
-    // Cursors carry only a row id; confinement and filters are re-applied on every page, so a forged cursor can only skip rows.
-    private static string EncodeCursor(long id) => Convert.ToBase64String(Encoding.ASCII.GetBytes("a:" + id.ToString(CultureInfo.InvariantCulture)));
-
-    private static bool TryDecodeCursor(string text, out long id)
-    {
-        id = 0;
-        if (text.Length > 64) return false;
-        try
-        {
-            var decoded = Encoding.ASCII.GetString(Convert.FromBase64String(text));
-            return decoded.StartsWith("a:", StringComparison.Ordinal) && long.TryParse(decoded.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out id);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 
     // ------------------------------------------------------------------ calendar
@@ -319,7 +336,7 @@ public static partial class AttendanceEndpoints
             await InvalidAsync(context, problems);
             return;
         }
-        await AuditAsync(attendance, access, "write", "calendar", false, schoolSourcedId, null, entries.Count);
+        await AuditAsync(context, access, "write", "calendar", false, schoolSourcedId, null, entries.Count);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -357,18 +374,33 @@ public static partial class AttendanceEndpoints
         if (await SchoolYearAsync(context) is not { } year) return;
         var pupil = (string?)context.Request.Query["pupil"];
         var classId = (string?)context.Request.Query["class"];
-        var derived = await attendance.DeriveAsync(access.TenantId, schoolSourcedId, year, settings.Yoroku(access.Tenant), pupil, classId, context.RequestAborted);
+        var byTerm = (string?)context.Request.Query["by"] switch { null or "month" => false, "term" => true, _ => (bool?)null };
+        if (byTerm is null)
+        {
+            await RosteringHandlers.FailAsync(context, StatusCodes.Status400BadRequest, CodeMinorValue.InvalidData, "'by' is month (the default) or term.", "by");
+            return;
+        }
+        List<(string Pupil, YorokuRecord Record, List<(AttendanceTerm Term, YorokuTally Tally)>? Terms)> derived;
+        if (byTerm.Value)
+        {
+            var terms = await attendance.ReadTermsAsync(access.TenantId, year, settings.TermStarts(access.Tenant), context.RequestAborted);
+            derived = [.. (await attendance.DeriveByTermAsync(access.TenantId, schoolSourcedId, year, settings.Yoroku(access.Tenant), pupil, classId, terms, context.RequestAborted))
+                .Select(d => (d.Pupil, d.Record, (List<(AttendanceTerm, YorokuTally)>?)d.Terms))];
+        }
+        else
+            derived = [.. (await attendance.DeriveAsync(access.TenantId, schoolSourcedId, year, settings.Yoroku(access.Tenant), pupil, classId, context.RequestAborted))
+                .Select(d => (d.Pupil, d.Record, (List<(AttendanceTerm, YorokuTally)>?)null))];
         if (pupil is not null && derived.Count == 0)
         {
             await RosteringHandlers.FailAsync(context, StatusCodes.Status404NotFound, CodeMinorValue.UnknownObject, "The pupil was not enrolled at the school in that year.", "pupil");
             return;
         }
-        await AuditAsync(attendance, access, "read", "yoroku", access.Health, schoolSourcedId, pupil ?? classId, derived.Count);
+        await AuditAsync(context, access, "read", "yoroku", access.Health, schoolSourcedId, pupil ?? classId, derived.Count);
         await WriteJsonAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteNumber("schoolYear", year);
             w.WriteStartArray("pupils");
-            foreach (var (id, record) in derived) AttendanceJson.WriteYoroku(w, id, record, access.Health);
+            foreach (var (id, record, terms) in derived) AttendanceJson.WriteYoroku(w, id, record, access.Health, terms);
             w.WriteEndArray();
         });
     }
@@ -397,7 +429,7 @@ public static partial class AttendanceEndpoints
         }
         var derived = await attendance.DeriveAsync(access.TenantId, schoolSourcedId, year, settings.Yoroku(access.Tenant), null, null, context.RequestAborted);
         var listed = derived.Select(d => (d.Pupil, d.Record.Year, Status: LongAbsence.Evaluate(d.Record.Year, basis, threshold))).Where(d => d.Status.IsLongAbsent).ToList();
-        await AuditAsync(attendance, access, "read", "long-absence", false, schoolSourcedId, null, listed.Count);
+        await AuditAsync(context, access, "read", "long-absence", false, schoolSourcedId, null, listed.Count);
         await WriteJsonAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteNumber("schoolYear", year);

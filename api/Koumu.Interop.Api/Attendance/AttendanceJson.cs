@@ -153,45 +153,59 @@ internal static class AttendanceJson
     /// A stored record version. Without <paramref name="health"/> the health details (disease, symptoms, temperature,
     /// 保健室登校, the free-text note) are left out (重要性分類 II, need-to-know).
     /// </summary>
-    public static void WriteRecord(Utf8JsonWriter w, AttendanceRecordRow r, bool health)
+    /// <summary>
+    /// One record. Without <paramref name="health"/> the health details are left out; with <paramref name="fields"/>
+    /// (the query's <c>fields</c>, already checked against the collection's allow-list) only those properties are written.
+    /// </summary>
+    public static void WriteRecord(Utf8JsonWriter w, AttendanceRecordRow r, bool health, IReadOnlyList<string>? fields = null)
     {
+        bool Has(string name) => fields is null || fields.Contains(name, StringComparer.Ordinal);
         w.WriteStartObject();
-        w.WriteString("sourcedId", r.SourcedId);
-        w.WriteString("status", r.Status);
-        w.WriteString("dateLastModified", r.DateLastModified.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        w.WriteNumber("version", r.Version);
-        w.WriteBoolean("current", r.IsCurrent);
-        WriteRef(w, "school", r.SchoolSourcedId, "org");
-        WriteRef(w, "pupil", r.PupilSourcedId, "user");
-        w.WriteString("date", r.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        if (r.Period == 0) w.WriteNull("period");
-        else w.WriteNumber("period", r.Period);
-        w.WriteString("code", r.Code);
-        Optional(w, "deemedKind", r.DeemedKind);
-        Optional(w, "facility", r.Facility);
-        Optional(w, "relationship", r.Relationship);
-        Optional(w, "onlineMethod", r.OnlineMethod);
-        if (r.OnlineParticipated is { } participated) w.WriteBoolean("onlineParticipated", participated);
-        w.WriteStartArray("modifiers");
-        if (r.Late) w.WriteStringValue("LATE");
-        if (r.EarlyLeave) w.WriteStringValue("EARLY_LEAVE");
-        if (r.NurseRoom && health) w.WriteStringValue("NURSE_ROOM");
-        if (r.SeparateRoom) w.WriteStringValue("SEPARATE_ROOM");
-        w.WriteEndArray();
-        Optional(w, "arrivedAt", r.ArrivedAt);
-        Optional(w, "leftAt", r.LeftAt);
+        if (Has("sourcedId")) w.WriteString("sourcedId", r.SourcedId);
+        if (Has("status")) w.WriteString("status", r.Status);
+        if (Has("dateLastModified")) w.WriteString("dateLastModified", r.DateLastModified.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        if (Has("version")) w.WriteNumber("version", r.Version);
+        if (Has("current")) w.WriteBoolean("current", r.IsCurrent);
+        if (Has("school")) WriteRef(w, "school", r.SchoolSourcedId, "org");
+        if (Has("pupil")) WriteRef(w, "pupil", r.PupilSourcedId, "user");
+        if (Has("date")) w.WriteString("date", r.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (Has("period"))
+        {
+            if (r.Period == 0) w.WriteNull("period");
+            else w.WriteNumber("period", r.Period);
+        }
+        if (Has("code")) w.WriteString("code", r.Code);
+        if (Has("deemedKind")) Optional(w, "deemedKind", r.DeemedKind);
+        if (Has("facility")) Optional(w, "facility", r.Facility);
+        if (Has("relationship")) Optional(w, "relationship", r.Relationship);
+        if (Has("onlineMethod")) Optional(w, "onlineMethod", r.OnlineMethod);
+        if (Has("onlineParticipated") && r.OnlineParticipated is { } participated) w.WriteBoolean("onlineParticipated", participated);
+        if (Has("modifiers"))
+        {
+            w.WriteStartArray("modifiers");
+            if (r.Late) w.WriteStringValue("LATE");
+            if (r.EarlyLeave) w.WriteStringValue("EARLY_LEAVE");
+            if (r.NurseRoom && health) w.WriteStringValue("NURSE_ROOM");
+            if (r.SeparateRoom) w.WriteStringValue("SEPARATE_ROOM");
+            w.WriteEndArray();
+        }
+        if (Has("arrivedAt")) Optional(w, "arrivedAt", r.ArrivedAt);
+        if (Has("leftAt")) Optional(w, "leftAt", r.LeftAt);
         if (health)
         {
-            Optional(w, "disease", r.Disease);
-            w.WriteStartArray("symptoms");
-            foreach (var s in (r.Symptoms ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)) w.WriteStringValue(s);
-            w.WriteEndArray();
-            if (r.Temperature is { } t) w.WriteNumber("temperature", t);
-            Optional(w, "note", r.Note);
+            if (Has("disease")) Optional(w, "disease", r.Disease);
+            if (Has("symptoms"))
+            {
+                w.WriteStartArray("symptoms");
+                foreach (var s in (r.Symptoms ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)) w.WriteStringValue(s);
+                w.WriteEndArray();
+            }
+            if (Has("temperature") && r.Temperature is { } t) w.WriteNumber("temperature", t);
+            if (Has("note")) Optional(w, "note", r.Note);
         }
-        w.WriteString("reportedBy", r.ReportedBy);
-        Optional(w, "sourceSystem", r.SourceSystem);
-        if (r.ReportedAt is { } at) w.WriteString("reportedAt", at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        if (Has("reportedBy")) w.WriteString("reportedBy", r.ReportedBy);
+        if (Has("sourceSystem")) Optional(w, "sourceSystem", r.SourceSystem);
+        if (Has("reportedAt") && r.ReportedAt is { } at) w.WriteString("reportedAt", at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         w.WriteEndObject();
     }
 
@@ -237,7 +251,8 @@ internal static class AttendanceJson
         w.WriteEndObject();
     }
 
-    public static void WriteYoroku(Utf8JsonWriter w, string pupil, YorokuRecord record, bool health)
+    public static void WriteYoroku(Utf8JsonWriter w, string pupil, YorokuRecord record, bool health,
+        IReadOnlyList<(AttendanceTerm Term, YorokuTally Tally)>? terms = null)
     {
         w.WriteStartObject();
         WriteRef(w, "pupil", pupil, "user");
@@ -254,6 +269,24 @@ internal static class AttendanceJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (terms is not null)
+        {
+            // 学期 (by=term): the roster's term sessions or the board's split; they partition the year, so they sum to it.
+            w.WriteStartArray("terms");
+            foreach (var (term, tally) in terms)
+            {
+                w.WriteStartObject();
+                if (term.SourcedId is { } id) WriteRef(w, "academicSession", id, "academicSession");
+                else w.WriteNull("academicSession");
+                w.WriteString("title", term.Title);
+                w.WriteString("startDate", term.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                w.WriteString("endDate", term.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                w.WritePropertyName("counts");
+                WriteTally(w, tally, health);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteStartArray("conflicts");
         foreach (var c in record.Conflicts)
         {

@@ -7,6 +7,7 @@ using Koumu.Interop.Schemas.Attendance;
 using Koumu.Interop.Schemas.Json;
 using Koumu.Interop.Storage;
 using Koumu.Interop.Storage.Attendance;
+using Koumu.Interop.Storage.Query;
 
 namespace Koumu.Interop.Api.Attendance;
 
@@ -38,7 +39,7 @@ public static partial class AttendanceEndpoints
             await RosteringHandlers.FailAsync(context, StatusCodes.Status404NotFound, CodeMinorValue.UnknownObject, "No such attendance record for this client.", "sourcedId");
             return;
         }
-        await AuditAsync(attendance, access, "write", "records", false, withdrawn.Row.SchoolSourcedId, withdrawn.Row.PupilSourcedId, withdrawn.Changed ? 1 : 0);
+        await AuditAsync(context, access, "write", "records", false, withdrawn.Row.SchoolSourcedId, withdrawn.Row.PupilSourcedId, withdrawn.Changed ? 1 : 0);
         await WriteJsonAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteBoolean("changed", withdrawn.Changed);
@@ -116,7 +117,7 @@ public static partial class AttendanceEndpoints
         // Store every kind: one left out is stored disabled, so that "configured, nothing on" is not mistaken for "never configured".
         var complete = Enum.GetValues<WarningRuleKind>().Select(k => rules.FirstOrDefault(r => r.Kind == k) ?? new WarningRule(k, Enabled: false)).ToList();
         await attendance.ReplaceWarningRulesAsync(access.TenantId, complete, context.RequestAborted);
-        await AuditAsync(attendance, access, "write", "warning-rules", false, null, null, rules.Count);
+        await AuditAsync(context, access, "write", "warning-rules", false, null, null, rules.Count);
         await WriteJsonAsync(context, StatusCodes.Status200OK, w => WriteRules(w, complete, true));
     }
 
@@ -173,7 +174,7 @@ public static partial class AttendanceEndpoints
         }
         if (given is { } d) asOf = d;
         var result = await attendance.EvaluateWarningsAsync(access.TenantId, asOf, context.RequestAborted);
-        await AuditAsync(attendance, access, "write", "alerts", true, null, null, result.Raised + result.Updated + result.Resolved);
+        await AuditAsync(context, access, "write", "alerts", true, null, null, result.Raised + result.Updated + result.Resolved);
         await WriteJsonAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteString("asOf", result.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
@@ -187,11 +188,13 @@ public static partial class AttendanceEndpoints
     }
 
     /// <summary>
-    /// GET alerts: <c>school</c>, <c>pupil</c>, <c>status</c> (open | resolved | all; default open), <c>kind</c>, <c>limit</c>,
-    /// <c>cursor</c>. Confined to the client's orgs; <c>NURSE_ROOM_VISITS</c> alerts (a health signal, 重要性分類 II) only
-    /// with the health scope.
+    /// GET alerts through THE query engine (<see cref="AttendanceQuery.Alerts"/>): <c>filter</c>, <c>sort</c>/<c>orderBy</c>,
+    /// <c>limit</c>, <c>offset</c>, <c>fields</c>, signed <c>cursor</c>, <c>X-Total-Count</c>, <c>Link</c>. The convenience
+    /// parameters <c>school</c>, <c>pupil</c>, <c>status</c> (open | resolved | all; default open) and <c>kind</c> stay.
+    /// Confined to the client's orgs; <c>NURSE_ROOM_VISITS</c> alerts (a health signal, 重要性分類 II) only with the health
+    /// scope — both in the hub's AND group, outside the client's filter.
     /// </summary>
-    private static async Task GetWarningsAsync(HttpContext context, RosterStore store, AttendanceStore attendance, HubSettings settings)
+    private static async Task GetWarningsAsync(HttpContext context, RosterStore store, AttendanceStore attendance, HubSettings settings, AttendanceCursors cursors)
     {
         var q = context.Request.Query;
         var access = await AuthorizeAsync(context, store, KoumuScopes.AttendanceRead, (string?)q["school"]);
@@ -207,48 +210,50 @@ public static partial class AttendanceEndpoints
             else kinds = [.. visible.Where(k => k == kindText)];
         }
         if ((string?)q["pupil"] is { Length: > 255 }) error = "pupil";
-        var limit = DefaultLimit;
-        if ((string?)q["limit"] is { } limitText && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit == 0)) error = "limit";
-        long after = 0;
-        if ((string?)q["cursor"] is { } cursor && !TryDecodeCursor(cursor, out after)) error = "cursor";
         if (error is not null)
         {
             await RosteringHandlers.FailAsync(context, StatusCodes.Status400BadRequest, CodeMinorValue.InvalidData, $"Invalid value of '{error}'.", error);
             return;
         }
-        var query = new AlertQuery
+        var parsed = RosterQueryParser.Parse(AttendanceQuery.Alerts, new QueryParameters(Single(q, "filter"), Single(q, "sort"), Single(q, "orderBy"),
+            Single(q, "limit"), Single(q, "offset"), q.TryGetValue("fields", out var f) ? f.OfType<string>().ToList() : null, Single(q, "cursor")), cursors.Codec);
+        if (parsed.Error is { } queryError)
         {
-            Schools = access.Confinement.Orgs, School = (string?)q["school"], Pupil = (string?)q["pupil"], Status = status, Kinds = kinds, After = after,
-            Limit = Math.Min(limit, MaxLimit),
-        };
-        var (rows, hasMore) = kinds.Count == 0 ? ([], false) : await attendance.ReadAlertsAsync(access.TenantId, query, context.RequestAborted);
-        await AuditAsync(attendance, access, "read", "alerts", access.Health, query.School, query.Pupil, rows.Count);
-        if (hasMore)
-        {
-            var pairs = q.Where(p => p.Key != "cursor").SelectMany(p => p.Value.Select(v => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(v ?? "")))
-                .Append("cursor=" + EncodeCursor(rows[^1].Id));
-            context.Response.Headers.Link = $"<{RosteringHandlers.BaseUrl(context.Request, settings.PublicBaseUrl)}{Base}/warnings?{string.Join('&', pairs)}>; rel=\"next\"";
+            await RosteringHandlers.FailAsync(context, StatusCodes.Status400BadRequest, queryError.CodeMinor, queryError.Message, queryError.Parameter);
+            return;
         }
+        var alertQuery = new AlertQuery { Schools = access.Confinement.Orgs, School = (string?)q["school"], Pupil = (string?)q["pupil"], Status = status, Kinds = kinds };
+        var page = await attendance.ReadAlertPageAsync(access.TenantId, parsed.Value, AttendanceStore.Scope(alertQuery), includeTotal: true, cursors.Codec, context.RequestAborted);
+        var rows = page.Records;
+        var fields = parsed.Value.Fields;
+        bool Has(string name) => fields is null || fields.Contains(name, StringComparer.Ordinal);
+        await AuditAsync(context, access, "read", "alerts", access.Health, alertQuery.School, alertQuery.Pupil, rows.Count);
+        context.Response.Headers["X-Total-Count"] = page.TotalCount!.Value.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.Link = RosteringHandlers.PagingLinks(context.Request, settings.PublicBaseUrl, parsed.Value, page.HasMore, page.NextCursor, page.TotalCount);
         await WriteJsonAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartArray("alerts");
             foreach (var a in rows)
             {
                 w.WriteStartObject();
-                w.WriteString("sourcedId", a.SourcedId);
-                w.WriteString("status", a.Status);
-                w.WriteString("dateLastModified", a.DateLastModified.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-                w.WriteString("kind", a.Kind);
-                AttendanceJson.WriteRef(w, "school", a.SchoolSourcedId, "org");
-                AttendanceJson.WriteRef(w, "pupil", a.PupilSourcedId, "user");
-                w.WriteNumber("schoolYear", a.SchoolYear);
-                w.WriteNumber("value", a.Value);
-                w.WriteString("from", a.WindowFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                w.WriteString("to", a.WindowTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                w.WriteString("raisedAt", a.RaisedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-                if (a.ResolvedAt is { } resolvedAt) w.WriteString("resolvedAt", resolvedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-                w.WritePropertyName("evidence");
-                using (var evidence = JsonDocument.Parse(a.Evidence)) evidence.RootElement.WriteTo(w);
+                if (Has("sourcedId")) w.WriteString("sourcedId", a.SourcedId);
+                if (Has("status")) w.WriteString("status", a.Status);
+                if (Has("dateLastModified")) w.WriteString("dateLastModified", a.DateLastModified.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+                if (Has("kind")) w.WriteString("kind", a.Kind);
+                if (Has("school")) AttendanceJson.WriteRef(w, "school", a.SchoolSourcedId, "org");
+                if (Has("pupil")) AttendanceJson.WriteRef(w, "pupil", a.PupilSourcedId, "user");
+                if (Has("schoolYear")) w.WriteNumber("schoolYear", a.SchoolYear);
+                if (Has("value")) w.WriteNumber("value", a.Value);
+                if (Has("from")) w.WriteString("from", a.WindowFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                if (Has("to")) w.WriteString("to", a.WindowTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                if (Has("raisedAt")) w.WriteString("raisedAt", a.RaisedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+                if (Has("resolvedAt") && a.ResolvedAt is { } resolvedAt) w.WriteString("resolvedAt", resolvedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+                if (Has("evidence"))
+                {
+                    w.WritePropertyName("evidence");
+                    using var evidence = JsonDocument.Parse(a.Evidence);
+                    evidence.RootElement.WriteTo(w);
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -65,7 +65,7 @@ public sealed class ClientConfinement
     public QueryConfinement For(QueryCollection collection)
     {
         if (Orgs is null) return QueryConfinement.None;
-        switch (collection.File.Name)
+        switch (collection.File?.Name)
         {
             case "orgs": return QueryConfinement.FieldIn("sourcedId", Orgs);
             case "courses": return QueryConfinement.FieldIn("org.sourcedId", Orgs);

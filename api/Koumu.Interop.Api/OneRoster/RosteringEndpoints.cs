@@ -232,7 +232,11 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
     /// paging parameters changed. <c>next</c> carries the engine's keyset cursor, so following it costs the same at any
     /// depth; <c>prev</c> and <c>last</c> are offsets (a cursor page has no offset to step back from, so it has no prev).
     /// </summary>
-    private string Links(HttpRequest request, RosterQuery query, RosterPage page)
+    private string Links(HttpRequest request, RosterQuery query, RosterPage page) =>
+        PagingLinks(request, publicBaseUrl, query, page.HasMore, page.NextCursor, page.TotalCount);
+
+    /// <summary>The <c>Link</c> header of a page of any collection of the query engine (also the hub's own APIs, e.g. attendance).</summary>
+    internal static string PagingLinks(HttpRequest request, Uri? publicBaseUrl, RosterQuery query, bool hasMore, string? nextCursor, long? totalCount)
     {
         var kept = request.Query.Where(p => p.Key is not ("offset" or CursorParameter)).ToList();
         string Url(string? name, string? value)
@@ -246,8 +250,8 @@ public sealed class RosteringHandlers(RosterStore store, QueryCursorCodec cursor
 
         var links = new List<string> { $"<{Url(null, null)}>; rel=\"first\"" };
         if (query.After is null && query.Offset > 0) links.Add($"<{Offset(Math.Max(0, query.Offset - query.Limit))}>; rel=\"prev\"");
-        if (page.HasMore) links.Add($"<{(page.NextCursor is { } cursor ? Url(CursorParameter, cursor) : Offset((long)query.Offset + query.Limit))}>; rel=\"next\"");
-        var total = page.TotalCount ?? 0;
+        if (hasMore) links.Add($"<{(nextCursor is { } cursor ? Url(CursorParameter, cursor) : Offset((long)query.Offset + query.Limit))}>; rel=\"next\"");
+        var total = totalCount ?? 0;
         links.Add($"<{Offset(total == 0 ? 0 : (total - 1) / query.Limit * query.Limit)}>; rel=\"last\"");
         return string.Join(", ", links);
     }

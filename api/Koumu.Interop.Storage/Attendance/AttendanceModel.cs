@@ -102,38 +102,6 @@ public sealed class AttendanceCalendarRow
     public DateTime DateLastModified { get; set; }
 }
 
-/// <summary>
-/// Append-only log of access to attendance (重要性分類 III) and health details (II): who read or wrote what, when
-/// (教育情報セキュリティポリシーに関するガイドライン: access to personal data is recorded). Nothing updates or deletes rows.
-/// </summary>
-public sealed class AttendanceAuditRow
-{
-    public long Id { get; set; }
-
-    public int TenantId { get; set; }
-
-    public DateTime At { get; set; }
-
-    public required string ClientId { get; set; }
-
-    /// <summary>read / write.</summary>
-    public required string Action { get; set; }
-
-    /// <summary>records, calendar, yoroku, long-absence …</summary>
-    public required string Resource { get; set; }
-
-    /// <summary>III (attendance) or II (health details included).</summary>
-    public required string Classification { get; set; }
-
-    public string? SchoolSourcedId { get; set; }
-
-    /// <summary>The pupil or class asked for, when one was.</summary>
-    public string? Subject { get; set; }
-
-    /// <summary>How many records or pupils were returned or written.</summary>
-    public int Count { get; set; }
-}
-
 /// <summary>EF Core mapping of the attendance tables (called from <see cref="KoumuDbContext"/>).</summary>
 internal static class AttendanceModel
 {
@@ -182,6 +150,8 @@ internal static class AttendanceModel
             b.HasIndex(r => new { r.TenantId, r.PupilSourcedId, r.Date, r.Period }).IsUnique().HasFilter("\"is_current\"");
             // A school's morning and a school-year derivation read by (school, date range).
             b.HasIndex(r => new { r.TenantId, r.SchoolSourcedId, r.Date }).HasFilter("\"is_current\"");
+            // Delta reads (filter=dateLastModified>'…', the old since=): every version, so not partial.
+            b.HasIndex(r => new { r.TenantId, r.DateLastModified });
             b.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId);
         });
         modelBuilder.Entity<AttendanceCalendarRow>(b =>
@@ -202,23 +172,6 @@ internal static class AttendanceModel
             }
             b.HasKey(c => new { c.TenantId, c.SchoolSourcedId, c.Date, c.Scope, c.Key });
             b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId);
-        });
-        modelBuilder.Entity<AttendanceAuditRow>(b =>
-        {
-            b.ToTable("attendance_audit");
-            b.Property(a => a.Id).HasColumnName("id").ValueGeneratedOnAdd();
-            b.Property(a => a.TenantId).HasColumnName("tenant_id");
-            b.Property(a => a.At).HasColumnName("at");
-            b.Property(a => a.ClientId).HasColumnName("client_id").HasMaxLength(200);
-            b.Property(a => a.Action).HasColumnName("action").HasMaxLength(8);
-            b.Property(a => a.Resource).HasColumnName("resource").HasMaxLength(32);
-            b.Property(a => a.Classification).HasColumnName("classification").HasMaxLength(4);
-            b.Property(a => a.SchoolSourcedId).HasColumnName("school_sourced_id").HasMaxLength(255);
-            b.Property(a => a.Subject).HasColumnName("subject").HasMaxLength(255);
-            b.Property(a => a.Count).HasColumnName("count");
-            b.HasKey(a => a.Id);
-            b.HasIndex(a => new { a.TenantId, a.At });
-            b.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId);
         });
         AttendanceWarningModel.Configure(modelBuilder, postgres);
     }

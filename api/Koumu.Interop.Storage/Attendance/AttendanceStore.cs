@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Koumu.Interop.Schemas.Attendance;
 using Koumu.Interop.Schemas.Csv;
+using Koumu.Interop.Storage.Query;
 using Npgsql;
 
 namespace Koumu.Interop.Storage.Attendance;
@@ -19,7 +20,12 @@ public sealed record AttendanceWriteResult(IReadOnlyList<EntryProblem> Problems,
 /// <summary>A pupil's enrolment at a school, from OneRoster enrollments (role student, active) joined to their classes.</summary>
 public sealed record PupilEnrolment(string PupilSourcedId, string SchoolSourcedId, string ClassSourcedId, bool Homeroom, string? Grade, DateOnly? Begin, DateOnly? End);
 
-/// <summary>Filters for reading records (all optional except the tenant); paging is keyset on the row id.</summary>
+/// <summary>
+/// The hub's conditions on a records read (all optional except the tenant): the client's schools, and the convenience
+/// parameters of <c>GET …/records</c> (<c>school</c>, <c>pupil</c>, <c>from</c>, <c>to</c>, <c>since</c>, <c>history</c>)
+/// that predate the query engine and stay as its hub-written AND group (<see cref="AttendanceStore.Scope"/>).
+/// <see cref="After"/> / <see cref="Limit"/> page by row id (the CSV export's stable order).
+/// </summary>
 public sealed record AttendanceRecordQuery
 {
     public IReadOnlyList<string>? Schools { get; init; }
@@ -217,10 +223,15 @@ public sealed partial class AttendanceStore(RosterStore store)
         && a.SeparateRoom == b.SeparateRoom && a.Symptoms == b.Symptoms && a.Temperature == b.Temperature && a.Note == b.Note
         && a.ReportedBy == b.ReportedBy && a.SourceSystem == b.SourceSystem;
 
-    private const string RecordColumns =
-        "id, tenant_id, sourced_id, version, is_current, status, school_sourced_id, pupil_sourced_id, date, period, code, deemed_kind, facility, " +
-        "disease, relationship, online_method, online_participated, late, arrived_at, early_leave, left_at, nurse_room, separate_room, symptoms, " +
-        "temperature, note, reported_by, source_system, reported_at, date_last_modified, client_id";
+    /// <summary>The columns <see cref="ReadRow"/> reads, in its order.</summary>
+    internal static readonly string[] RecordColumnList =
+    [
+        "id", "tenant_id", "sourced_id", "version", "is_current", "status", "school_sourced_id", "pupil_sourced_id", "date", "period", "code",
+        "deemed_kind", "facility", "disease", "relationship", "online_method", "online_participated", "late", "arrived_at", "early_leave", "left_at",
+        "nurse_room", "separate_room", "symptoms", "temperature", "note", "reported_by", "source_system", "reported_at", "date_last_modified", "client_id",
+    ];
+
+    private static readonly string RecordColumns = string.Join(", ", RecordColumnList);
 
     private static AttendanceRecordRow ReadRow(DbDataReader r) => new()
     {
@@ -323,55 +334,54 @@ public sealed partial class AttendanceStore(RosterStore store)
         r.NurseRoom, r.SeparateRoom, r.Symptoms, r.Temperature, r.Note, r.ReportedBy, r.SourceSystem, r.ReportedAt, r.DateLastModified, r.ClientId,
     ];
 
-    /// <summary>A page of records (current versions unless <see cref="AttendanceRecordQuery.History"/>), ordered by id; one query.</summary>
+    /// <summary>
+    /// The hub-written conditions of <paramref name="query"/> as one confinement (parameters <c>r_…</c>): the client's
+    /// schools (none = nothing), current versions unless the history, and the convenience parameters.
+    /// </summary>
+    public static QueryConfinement Scope(AttendanceRecordQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var scope = QueryConfinement.None;
+        if (query.Schools is { } schools) scope = scope.And(QueryConfinement.FieldIn("school.sourcedId", schools));
+        if (!query.History) scope = scope.And(Sql("t.is_current = @r_current", "r_current", true));
+        if (query.School is { } school) scope = scope.And(Sql("t.school_sourced_id = @r_school", "r_school", school));
+        if (query.Pupil is { } pupil) scope = scope.And(Sql("t.pupil_sourced_id = @r_pupil", "r_pupil", pupil));
+        if (query.From is { } from) scope = scope.And(Sql("t.date >= @r_from", "r_from", from));
+        if (query.To is { } to) scope = scope.And(Sql("t.date <= @r_to", "r_to", to));
+        if (query.ModifiedSince is { } since) scope = scope.And(Sql("t.date_last_modified > @r_since", "r_since", since));
+        return scope;
+
+        static QueryConfinement Sql(string predicate, string name, object value) =>
+            QueryConfinement.Sql(predicate, new Dictionary<string, object> { [name] = value });
+    }
+
+    /// <summary>A page of records by row id (the CSV export and tests): <see cref="Scope"/>, then rows after <see cref="AttendanceRecordQuery.After"/>.</summary>
     public async Task<(IReadOnlyList<AttendanceRecordRow> Rows, bool HasMore)> ReadAsync(int tenantId, AttendanceRecordQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (query.Schools is { Count: 0 }) return ([], false);
+        var parsed = RosterQueryParser.Parse(AttendanceQuery.RecordsFor(query.History, health: true),
+            new QueryParameters(Limit: query.Limit.ToString(CultureInfo.InvariantCulture))).Value;
+        if (query.After > 0) parsed = parsed with { After = new KeysetPosition(null, query.After.ToString(CultureInfo.InvariantCulture)) };
+        var page = await ReadPageAsync(tenantId, parsed, Scope(query), includeTotal: false, cursors: null, cancellationToken).ConfigureAwait(false);
+        return (page.Records, page.HasMore);
+    }
+
+    /// <summary>
+    /// A page of records through THE query engine (<see cref="AttendanceQuery"/>; filter, sort, offset, fields, cursor
+    /// already parsed into <paramref name="query"/>). <paramref name="scope"/> is the hub's part — the client's schools,
+    /// current versions only unless the history is asked for, the convenience parameters — compiled into its own
+    /// parenthesised AND group before the client's filter, so no <c>OR</c> in a filter can widen it. One query for the
+    /// page (plus the count when <paramref name="includeTotal"/>).
+    /// </summary>
+    public async Task<QueryPage<AttendanceRecordRow>> ReadPageAsync(int tenantId, RosterQuery query, QueryConfinement scope, bool includeTotal,
+        QueryCursorCodec? cursors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(scope);
+        var plan = RosterQueryCompiler.Compile(query, Provider, tenantId, scope);
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "");
-        var where = new List<string> { "tenant_id = @tenant", "id > @after" };
-        Add(command, "tenant", tenantId);
-        Add(command, "after", query.After);
-        if (!query.History)
-        {
-            where.Add("is_current = @true");
-            Add(command, "true", true);
-        }
-        if (query.Schools is { } schools) where.Add("school_sourced_id " + In(command, "cs", schools));
-        if (query.School is { } school)
-        {
-            where.Add("school_sourced_id = @school");
-            Add(command, "school", school);
-        }
-        if (query.Pupil is { } pupil)
-        {
-            where.Add("pupil_sourced_id = @pupil");
-            Add(command, "pupil", pupil);
-        }
-        if (query.From is { } from)
-        {
-            where.Add("date >= @from");
-            Add(command, "from", from);
-        }
-        if (query.To is { } to)
-        {
-            where.Add("date <= @to");
-            Add(command, "to", to);
-        }
-        if (query.ModifiedSince is { } since)
-        {
-            where.Add("date_last_modified > @since");
-            Add(command, "since", since);
-        }
-        command.CommandText = $"SELECT {RecordColumns} FROM attendance_records WHERE {string.Join(" AND ", where)} ORDER BY id LIMIT @limit";
-        Add(command, "limit", query.Limit + 1);
-        var rows = new List<AttendanceRecordRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(ReadRow(reader));
-        var hasMore = rows.Count > query.Limit;
-        if (hasMore) rows.RemoveAt(rows.Count - 1);
-        return (rows, hasMore);
+        return await RosterQueryExecutor.ReadPageAsync(connection, plan, ReadRow, AttendanceQuery.Position, includeTotal, cursors, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     // ---------------------------------------------------------------- enrolments
@@ -483,6 +493,31 @@ public sealed partial class AttendanceStore(RosterStore store)
     public async Task<List<(string Pupil, YorokuRecord Record)>> DeriveAsync(int tenantId, string school, int schoolYear, YorokuOptions options,
         string? pupil, string? classSourcedId, CancellationToken cancellationToken)
     {
+        var (calendar, enrolments, marks) = await LoadDerivationAsync(tenantId, school, schoolYear, pupil, classSourcedId, cancellationToken).ConfigureAwait(false);
+        return [.. enrolments.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => (p.Key, YorokuDerivation.Derive(schoolYear, calendar, p.Value, marks.GetValueOrDefault(p.Key) ?? [], options)))];
+    }
+
+    /// <summary>
+    /// <see cref="DeriveAsync"/> plus each pupil's tallies per term of <paramref name="terms"/> (<see cref="AttendanceTerms.Derive"/>):
+    /// the same three queries; the terms are derived in memory from the same inputs.
+    /// </summary>
+    public async Task<List<(string Pupil, YorokuRecord Record, List<(AttendanceTerm Term, YorokuTally Tally)> Terms)>> DeriveByTermAsync(int tenantId,
+        string school, int schoolYear, YorokuOptions options, string? pupil, string? classSourcedId, IReadOnlyList<AttendanceTerm> terms,
+        CancellationToken cancellationToken)
+    {
+        var (calendar, enrolments, marks) = await LoadDerivationAsync(tenantId, school, schoolYear, pupil, classSourcedId, cancellationToken).ConfigureAwait(false);
+        return [.. enrolments.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
+        {
+            var pupilMarks = marks.GetValueOrDefault(p.Key) ?? [];
+            return (p.Key, YorokuDerivation.Derive(schoolYear, calendar, p.Value, pupilMarks, options),
+                AttendanceTerms.Derive(schoolYear, calendar, p.Value, pupilMarks, options, terms));
+        })];
+    }
+
+    private async Task<(SchoolCalendar Calendar, Dictionary<string, List<EnrolmentInterval>> Enrolments, Dictionary<string, List<PupilMark>> Marks)> LoadDerivationAsync(
+        int tenantId, string school, int schoolYear, string? pupil, string? classSourcedId, CancellationToken cancellationToken)
+    {
         var calendar = new SchoolCalendar(await ReadCalendarAsync(tenantId, school, schoolYear, cancellationToken).ConfigureAwait(false));
         var start = SchoolYear.Start(schoolYear);
         var end = SchoolYear.End(schoolYear);
@@ -492,9 +527,9 @@ public sealed partial class AttendanceStore(RosterStore store)
             .GroupBy(e => e.PupilSourcedId, StringComparer.Ordinal)
             .Where(g => classSourcedId is null || g.Any(e => e.ClassSourcedId == classSourcedId))
             .ToDictionary(g => g.Key, g => Intervals(g), StringComparer.Ordinal);
-        if (enrolments.Count == 0) return [];
-
         var marks = new Dictionary<string, List<PupilMark>>(StringComparer.Ordinal);
+        if (enrolments.Count == 0) return (calendar, enrolments, marks);
+
         await using (var command = Command(connection, null, ""))
         {
             // Only what the derivation reads (no free text, no health details): a school year is ~200,000 rows.
@@ -529,28 +564,7 @@ public sealed partial class AttendanceStore(RosterStore store)
                 list.Add(new PupilMark(reader.GetFieldValue<DateOnly>(1), period == 0 ? null : period, mark));
             }
         }
-        return [.. enrolments.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => (p.Key, YorokuDerivation.Derive(schoolYear, calendar, p.Value, marks.GetValueOrDefault(p.Key) ?? [], options)))];
-    }
-
-    // ---------------------------------------------------------------- audit
-
-    /// <summary>Appends one audit row (its own short transaction: an audit entry is written even when the caller's work reads only).</summary>
-    public async Task AuditAsync(AttendanceAuditRow row, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        await using var context = store.CreateDbContext();
-        row.At = HubNow();
-        context.Add(row);
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The tenant's audit rows, newest first.</summary>
-    public async Task<List<AttendanceAuditRow>> ReadAuditAsync(int tenantId, int limit, CancellationToken cancellationToken)
-    {
-        await using var context = store.CreateDbContext();
-        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
-            context.Set<AttendanceAuditRow>().Where(a => a.TenantId == tenantId).OrderByDescending(a => a.Id).Take(limit), cancellationToken).ConfigureAwait(false);
+        return (calendar, enrolments, marks);
     }
 
     // ---------------------------------------------------------------- helpers

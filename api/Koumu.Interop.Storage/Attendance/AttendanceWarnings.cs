@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Koumu.Interop.Schemas.Attendance;
 using Koumu.Interop.Schemas.Csv;
+using Koumu.Interop.Storage.Query;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -446,21 +447,64 @@ public sealed partial class AttendanceStore
         }
     }
 
-    /// <summary>A page of alerts, ordered by id (one query).</summary>
+    /// <summary>The columns <see cref="ReadAlert"/> reads, in its order.</summary>
+    internal static readonly string[] AlertColumnList =
+    [
+        "id", "tenant_id", "sourced_id", "kind", "school_sourced_id", "pupil_sourced_id", "school_year", "status", "value", "window_from", "window_to",
+        "evidence", "raised_at", "resolved_at", "date_last_modified",
+    ];
+
+    private static AttendanceAlertRow ReadAlert(DbDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        TenantId = r.GetInt32(1),
+        SourcedId = r.GetString(2),
+        Kind = r.GetString(3),
+        SchoolSourcedId = r.GetString(4),
+        PupilSourcedId = r.GetString(5),
+        SchoolYear = r.GetInt32(6),
+        Status = r.GetString(7),
+        Value = r.GetInt32(8),
+        WindowFrom = r.GetFieldValue<DateOnly>(9),
+        WindowTo = r.GetFieldValue<DateOnly>(10),
+        Evidence = r.GetString(11),
+        RaisedAt = Utc(r.GetDateTime(12)),
+        ResolvedAt = r.IsDBNull(13) ? null : Utc(r.GetDateTime(13)),
+        DateLastModified = Utc(r.GetDateTime(14)),
+    };
+
+    /// <summary>The hub-written conditions of an alerts read (the client's schools, the visible kinds, and the convenience parameters).</summary>
+    public static QueryConfinement Scope(AlertQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var scope = QueryConfinement.None;
+        if (query.Schools is { } schools) scope = scope.And(QueryConfinement.FieldIn("school.sourcedId", schools));
+        if (query.Kinds is { } kinds) scope = scope.And(QueryConfinement.FieldIn("kind", kinds));
+        if (query.School is { } school) scope = scope.And(QueryConfinement.Sql("t.school_sourced_id = @r_school", new Dictionary<string, object> { ["r_school"] = school }));
+        if (query.Pupil is { } pupil) scope = scope.And(QueryConfinement.Sql("t.pupil_sourced_id = @r_pupil", new Dictionary<string, object> { ["r_pupil"] = pupil }));
+        if (query.Status is { } status) scope = scope.And(QueryConfinement.Sql("t.status = @r_status", new Dictionary<string, object> { ["r_status"] = status }));
+        return scope;
+    }
+
+    /// <summary>A page of alerts through the query engine (<see cref="AttendanceQuery.Alerts"/>), <see cref="Scope(AlertQuery)"/> ANDed outside the filter.</summary>
+    public async Task<QueryPage<AttendanceAlertRow>> ReadAlertPageAsync(int tenantId, RosterQuery query, QueryConfinement scope, bool includeTotal,
+        QueryCursorCodec? cursors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(scope);
+        var plan = RosterQueryCompiler.Compile(query, Provider, tenantId, scope);
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await RosterQueryExecutor.ReadPageAsync(connection, plan, ReadAlert, AttendanceQuery.Position, includeTotal, cursors, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>A page of alerts by row id (tests): <see cref="Scope(AlertQuery)"/>, rows after <see cref="AlertQuery.After"/>.</summary>
     public async Task<(IReadOnlyList<AttendanceAlertRow> Rows, bool HasMore)> ReadAlertsAsync(int tenantId, AlertQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (query.Schools is { Count: 0 }) return ([], false);
-        await using var context = store.CreateDbContext();
-        var rows = context.Set<AttendanceAlertRow>().AsNoTracking().Where(a => a.TenantId == tenantId && a.Id > query.After);
-        if (query.Schools is { } schools) rows = rows.Where(a => schools.Contains(a.SchoolSourcedId));
-        if (query.School is { } school) rows = rows.Where(a => a.SchoolSourcedId == school);
-        if (query.Pupil is { } pupil) rows = rows.Where(a => a.PupilSourcedId == pupil);
-        if (query.Status is { } status) rows = rows.Where(a => a.Status == status);
-        if (query.Kinds is { } kinds) rows = rows.Where(a => kinds.Contains(a.Kind));
-        var list = await rows.OrderBy(a => a.Id).Take(query.Limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var hasMore = list.Count > query.Limit;
-        if (hasMore) list.RemoveAt(list.Count - 1);
-        return (list, hasMore);
+        var parsed = RosterQueryParser.Parse(AttendanceQuery.Alerts, new QueryParameters(Limit: query.Limit.ToString(CultureInfo.InvariantCulture))).Value;
+        if (query.After > 0) parsed = parsed with { After = new KeysetPosition(null, query.After.ToString(CultureInfo.InvariantCulture)) };
+        var page = await ReadAlertPageAsync(tenantId, parsed, Scope(query), includeTotal: false, cursors: null, cancellationToken).ConfigureAwait(false);
+        return (page.Records, page.HasMore);
     }
 }

@@ -28,8 +28,11 @@ public sealed record QueryField(string Path, ColumnDefinition Column, QueryField
     /// <summary>Only single-valued fields of the collection's own table can order a page.</summary>
     public bool Sortable => Shape == QueryFieldShape.Column;
 
-    /// <summary>Never NULL in storage (sourcedId, status, dateLastModified): sorting needs no NULL handling.</summary>
-    public bool NotNull => Column.Kind is ColumnKind.SourcedId or ColumnKind.Status or ColumnKind.DateLastModified;
+    /// <summary>Never NULL in storage (sourcedId, status, dateLastModified, or a column its table declares NOT NULL): sorting needs no NULL handling.</summary>
+    public bool NotNull => StoredNotNull || Column.Kind is ColumnKind.SourcedId or ColumnKind.Status or ColumnKind.DateLastModified;
+
+    /// <summary>Set by a non-OneRoster table whose column is declared NOT NULL (see <see cref="QueryCollection.ForTable"/>).</summary>
+    public bool StoredNotNull { get; init; }
 }
 
 /// <summary>
@@ -50,6 +53,7 @@ public sealed class QueryCollection
         Name = name;
         Service = service;
         File = file;
+        Table = file.StorageName;
         Model = model;
         FixedPredicate = fixedPredicate;
         _selectable = model.GetProperties(BindingFlags.Public | BindingFlags.Instance)
@@ -61,15 +65,59 @@ public sealed class QueryCollection
         _fields = fields.Where(f => _selectable.Contains(f.Path.Split('.')[0])).ToDictionary(f => f.Path, StringComparer.Ordinal);
     }
 
+    private QueryCollection(string name, string service, string table, Type model, QueryKey key, string select, IEnumerable<QueryField> fields,
+        IEnumerable<string> selectable)
+    {
+        Name = name;
+        Service = service;
+        Table = table;
+        Model = model;
+        Key = key;
+        Select = select;
+        _selectable = selectable.ToHashSet(StringComparer.Ordinal);
+        _fields = fields.ToDictionary(f => f.Path, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// A collection over a hub table that is not a OneRoster CSV file (attendance records, alerts): the same filter,
+    /// sort, paging, fields and cursor rules, with the table's own allow-list. <paramref name="fields"/> maps the JSON
+    /// paths a client may filter or sort on to the table's columns (each <see cref="ColumnDefinition"/>'s snake-case
+    /// name is the column; only these names ever reach SQL); <paramref name="selectable"/> is what <c>fields</c> may
+    /// name; <paramref name="select"/> is the page's select list over the table aliased <c>t</c> (the hub's text);
+    /// <paramref name="key"/> is the unique tie-break that makes every order total.
+    /// </summary>
+    public static QueryCollection ForTable(string name, string service, string table, Type model, QueryKey key, string select,
+        IEnumerable<QueryField> fields, IEnumerable<string> selectable)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentException.ThrowIfNullOrEmpty(select);
+        ArgumentNullException.ThrowIfNull(fields);
+        ArgumentNullException.ThrowIfNull(selectable);
+        return new QueryCollection(name, service, table, model, key, select, fields, selectable);
+    }
+
     /// <summary>The collection's name in the REST path (<c>users</c>, <c>schools</c>, <c>lineItems</c>).</summary>
     public string Name { get; }
 
     /// <summary><c>rostering</c>, <c>gradebook</c> or <c>resources</c>: decides the codeMinor of a bad sort (see <see cref="QueryCodeMinor"/>).</summary>
     public string Service { get; }
 
-    public CsvFileDefinition File { get; }
+    /// <summary>The OneRoster CSV file the collection reads; null for a <see cref="ForTable"/> collection.</summary>
+    public CsvFileDefinition? File { get; }
 
-    /// <summary>The JSON model class (OAS <c>*DType</c>) the rows are mapped to.</summary>
+    /// <summary>The table read (<c>t</c> in the compiled SQL).</summary>
+    public string Table { get; }
+
+    /// <summary>The tie-break of every order: <c>sourced_id</c> for OneRoster files (unique per tenant).</summary>
+    public QueryKey Key { get; } = QueryKey.SourcedId;
+
+    /// <summary>A <see cref="ForTable"/> collection's select list; null for OneRoster files (their CSV columns and metadata).</summary>
+    public string? Select { get; }
+
+    /// <summary>The class the rows are mapped to (the OAS <c>*DType</c> for OneRoster files).</summary>
     public Type Model { get; }
 
     public QueryFixedPredicate? FixedPredicate { get; }
@@ -83,6 +131,16 @@ public sealed class QueryCollection
     public bool IsSelectable(string field) => _selectable.Contains(field);
 
     public override string ToString() => Name;
+}
+
+/// <summary>
+/// The unique column that ends every order (the tie-break) and positions a keyset cursor: <c>sourced_id</c> (text) for
+/// OneRoster files; a table that keeps versions of a sourcedId (attendance records) uses its row id (a number, carried
+/// in <see cref="KeysetPosition.SourcedId"/> as invariant digits).
+/// </summary>
+public sealed record QueryKey(string Column, bool Numeric)
+{
+    public static QueryKey SourcedId { get; } = new("sourced_id", false);
 }
 
 /// <summary>A fixed condition of a collection that is a subset of its table: <c>field = value</c> on an allow-listed field.</summary>

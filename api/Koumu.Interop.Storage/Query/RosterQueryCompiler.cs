@@ -124,12 +124,14 @@ public static class RosterQueryCompiler
                 .Append(')');
         }
 
-        var countSql = $"SELECT COUNT(*) FROM {collection.File.StorageName} t WHERE {where}";
+        var countSql = $"SELECT COUNT(*) FROM {collection.Table} t WHERE {where}";
         var countParameters = parameters.ToArray();
 
         var ascending = query.Direction == SortDirection.Ascending;
-        var sort = query.Sort is { } s && s.Column.Kind != ColumnKind.SourcedId ? s : null;
-        if (query.After is { } after) where.Append(" AND (").Append(Keyset(sort, ascending, after, parameters)).Append(')');
+        // Sorting by the tie-break itself is the tie-break alone (OneRoster: sort=sourcedId).
+        var key = collection.Key;
+        var sort = query.Sort is { } s && s.Column.StorageName != key.Column ? s : null;
+        if (query.After is { } after) where.Append(" AND (").Append(Keyset(sort, key, ascending, after, parameters)).Append(')');
 
         var order = new StringBuilder(" ORDER BY ");
         if (sort is not null)
@@ -138,14 +140,14 @@ public static class RosterQueryCompiler
             if (!sort.NotNull) order.Append(ascending ? " NULLS LAST" : " NULLS FIRST");
             order.Append(", ");
         }
-        order.Append("t.sourced_id").Append(ascending ? " ASC" : " DESC");
+        order.Append("t.").Append(key.Column).Append(ascending ? " ASC" : " DESC");
 
         // One row beyond the page tells the executor whether there is a next page, without the count.
         parameters.Add(new("limit", query.Limit + 1));
         parameters.Add(new("offset", query.Offset));
-        var columns = collection.File.Columns;
-        var select = string.Join(", ", columns.Select(col => "t." + col.SqlName).Append("t.metadata"));
-        var pageSql = $"SELECT {select} FROM {collection.File.StorageName} t WHERE {where}{order} LIMIT @limit OFFSET @offset";
+        IReadOnlyList<ColumnDefinition> columns = collection.File?.Columns ?? [];
+        var select = collection.Select ?? string.Join(", ", columns.Select(col => "t." + col.SqlName).Append("t.metadata"));
+        var pageSql = $"SELECT {select} FROM {collection.Table} t WHERE {where}{order} LIMIT @limit OFFSET @offset";
         return new QueryPlan(query, provider, pageSql, parameters, countSql, countParameters, columns);
     }
 
@@ -216,16 +218,18 @@ public static class RosterQueryCompiler
     }
 
     /// <summary>The rows after <paramref name="after"/> in the page order (NULLs last ascending, first descending).</summary>
-    private static string Keyset(QueryField? sort, bool ascending, KeysetPosition after, List<QueryParameter> parameters)
+    private static string Keyset(QueryField? sort, QueryKey key, bool ascending, KeysetPosition after, List<QueryParameter> parameters)
     {
-        parameters.Add(new("k_id", after.SourcedId));
+        // A numeric key travels in the signed cursor as invariant digits (only a token this hub signed gets here).
+        parameters.Add(new("k_id", key.Numeric ? long.Parse(after.SourcedId, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture) : after.SourcedId));
+        var k = "t." + key.Column;
         var next = ascending ? ">" : "<";
-        if (sort is null) return $"t.sourced_id {next} @k_id";
+        if (sort is null) return $"{k} {next} @k_id";
         var e = "t." + sort.Column.SqlName;
         if (after.SortValue is null)
-            return ascending ? $"{e} IS NULL AND t.sourced_id > @k_id" : $"{e} IS NOT NULL OR t.sourced_id < @k_id";
+            return ascending ? $"{e} IS NULL AND {k} > @k_id" : $"{e} IS NOT NULL OR {k} < @k_id";
         parameters.Add(new("k_v", after.SortValue));
-        var core = $"{e} {next} @k_v OR ({e} = @k_v AND t.sourced_id {next} @k_id)";
+        var core = $"{e} {next} @k_v OR ({e} = @k_v AND {k} {next} @k_id)";
         return ascending && !sort.NotNull ? core + $" OR {e} IS NULL" : core;
     }
 

@@ -13,6 +13,9 @@ namespace Koumu.Interop.Storage.Query;
 /// <param name="NextCursor">The keyset cursor of the next page (null without a codec or when no page follows).</param>
 public sealed record RosterPage(IReadOnlyList<CsvRecord> Records, long? TotalCount, bool HasMore, string? NextCursor);
 
+/// <summary>One page of a <see cref="QueryCollection.ForTable"/> collection, as the caller's row type (see <see cref="RosterPage"/>).</summary>
+public sealed record QueryPage<T>(IReadOnlyList<T> Records, long? TotalCount, bool HasMore, string? NextCursor);
+
 /// <summary>
 /// Runs <see cref="QueryPlan"/>s against a <see cref="RosterStore"/>'s database. Rows come back as
 /// <see cref="CsvRecord"/> (the import's typed row), so the JSON mapper serves REST and the CSV path alike.
@@ -51,7 +54,7 @@ public sealed class RosterQueryExecutor(RosterStore store, QueryCursorCodec? cur
             {
                 if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0)) version = reader.GetInt64(0);
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                var file = plan.Query.Collection.File;
+                var file = CsvFile(plan);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     if (records.Count == plan.Query.Limit) { hasMore = true; break; }
@@ -78,6 +81,40 @@ public sealed class RosterQueryExecutor(RosterStore store, QueryCursorCodec? cur
         }
         return new RosterPage(records, total, hasMore, next);
     }
+
+    /// <summary>
+    /// Reads one page of a <see cref="QueryCollection.ForTable"/> collection (or any plan) with the caller's row reader:
+    /// the same look-ahead row, total and signed <c>next</c> cursor as <see cref="ReadPageAsync(DbConnection, QueryPlan, bool, QueryCursorCodec?, CancellationToken)"/>.
+    /// <paramref name="position"/> gives a row's keyset position: the value of the query's sort field (string, DateOnly,
+    /// DateTime UTC, bool or double) and the collection's key (<see cref="QueryCollection.Key"/>) as text.
+    /// </summary>
+    public static async Task<QueryPage<T>> ReadPageAsync<T>(DbConnection connection, QueryPlan plan, Func<DbDataReader, T> read,
+        Func<T, QueryField?, KeysetPosition> position, bool includeTotal, QueryCursorCodec? cursors, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(position);
+        var records = new List<T>(Math.Min(plan.Query.Limit, 1024));
+        var hasMore = false;
+        await using (var command = Command(connection, plan.PageSql, plan.PageParameters))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (records.Count == plan.Query.Limit) { hasMore = true; break; }
+                records.Add(read(reader));
+            }
+        }
+        long? total = includeTotal ? await CountAsync(connection, plan, cancellationToken).ConfigureAwait(false) : null;
+        string? next = null;
+        if (hasMore && cursors is not null && records.Count > 0)
+            next = cursors.Encode(plan.Query, position(records[^1], plan.Query.Sort));
+        return new QueryPage<T>(records, total, hasMore, next);
+    }
+
+    private static CsvFileDefinition CsvFile(QueryPlan plan) => plan.Query.Collection.File
+        ?? throw new InvalidOperationException($"{plan.Query.Collection.Name} is not a OneRoster file: read it with ReadPageAsync<T>.");
 
     /// <summary>Streams the page's rows (at most the query's limit) on an open connection.</summary>
     public static async IAsyncEnumerable<CsvRecord> StreamAsync(DbConnection connection, QueryPlan plan,
@@ -134,7 +171,7 @@ public sealed class RosterQueryExecutor(RosterStore store, QueryCursorCodec? cur
         await using var command = Command(connection, plan.PageSql, plan.PageParameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var columns = plan.Columns;
-        var file = plan.Query.Collection.File;
+        var file = CsvFile(plan);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             yield return StoredRecords.ReadRecord(reader, file, columns);
     }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Koumu.Interop.Api.Auth;
 using Koumu.Interop.Schemas.Attendance;
 using Koumu.Interop.Storage.Attendance;
+using Koumu.Interop.Storage.Audit;
 using Koumu.Interop.Tests.OneRoster;
 using Microsoft.Extensions.DependencyInjection;
 using static Koumu.Interop.Tests.Attendance.AttendanceRoster;
@@ -20,6 +21,14 @@ public class AttendanceHub : RosteringHub
         var tenant = "att-" + Guid.NewGuid().ToString("N")[..10];
         await ImportAsync(tenant, AttendanceRoster.Package()); // not RosteringHub.Package()
         return tenant;
+    }
+
+    /// <summary>The tenant's attendance events on the hub's audit trail (decision 0011), newest first, once everything queued is stored.</summary>
+    public async Task<List<AuditEventRow>> AttendanceAuditAsync(string tenant)
+    {
+        var log = Services.GetRequiredService<AuditLog>();
+        await log.FlushAsync();
+        return [.. (await log.ReadAsync(tenant, null, null, 1000, CancellationToken.None)).Where(e => e.Resource.StartsWith("attendance.", StringComparison.Ordinal))];
     }
 }
 
@@ -111,9 +120,9 @@ public abstract class AttendanceApiSpecification
         Assert.Equal("SUSPENDED_INFECTION", record["code"]!.GetValue<string>());
         foreach (var hidden in new[] { "disease", "symptoms", "temperature", "note" }) Assert.False(record.ContainsKey(hidden), hidden);
 
-        var store = _hub.Services.GetRequiredService<Koumu.Interop.Storage.RosterStore>();
-        var audit = await _hub.Services.GetRequiredService<AttendanceStore>().ReadAuditAsync(await store.FindTenantAsync(tenant) ?? -1, 10, CancellationToken.None);
-        Assert.Equal([("read", "records", "III"), ("write", "records", "II")], audit.Select(a => (a.Action, a.Resource, a.Classification)));
+        // On the hub's trail (audit_events), newest first: the read without health details is III, the write with them II.
+        var audit = await _hub.AttendanceAuditAsync(tenant);
+        Assert.Equal([("read", "attendance.records", "III"), ("write", "attendance.records", "II")], audit.Select(a => (a.Action, a.Resource, a.Classification)));
     }
 
     [SkippableFact]
@@ -296,9 +305,10 @@ public abstract class AttendanceApiSpecification
         {
             using var page = await http.GetAsync(url);
             seen.AddRange((await BodyAsync(page))["records"]!.AsArray().Select(r => r!["date"]!.GetValue<string>()));
-            if (!page.Headers.TryGetValues("Link", out var links)) break;
-            var link = links.Single();
-            url = new Uri(link[1..link.IndexOf('>', StringComparison.Ordinal)]).PathAndQuery;
+            // RFC 8288 Link with first/prev/next/last (the query engine's); only rel="next" continues.
+            var next = System.Text.RegularExpressions.Regex.Match(string.Join(", ", page.Headers.GetValues("Link")), "<([^>]+)>; rel=\"next\"");
+            if (!next.Success) break;
+            url = new Uri(next.Groups[1].Value).PathAndQuery;
         }
         Assert.Equal(5, seen.Count);
         Assert.Equal(5, seen.Distinct().Count());

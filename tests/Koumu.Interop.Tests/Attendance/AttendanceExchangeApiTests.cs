@@ -64,11 +64,7 @@ public abstract class AttendanceExchangeApiSpecification
         return await BodyAsync(response);
     }
 
-    private async Task<List<AttendanceAuditRow>> AuditAsync(string tenant)
-    {
-        var store = _hub.Services.GetRequiredService<Koumu.Interop.Storage.RosterStore>();
-        return await _hub.Services.GetRequiredService<AttendanceStore>().ReadAuditAsync(await store.FindTenantAsync(tenant) ?? -1, 100, CancellationToken.None);
-    }
+    private Task<List<Koumu.Interop.Storage.Audit.AuditEventRow>> AuditAsync(string tenant) => _hub.AttendanceAuditAsync(tenant);
 
     private async Task<int> CountRecordsAsync(string tenant)
     {
@@ -156,9 +152,9 @@ public abstract class AttendanceExchangeApiSpecification
         foreach (var bad in new[] { "status=maybe", "kind=ALL", "limit=-1", "cursor=%%%", "pupil=" + new string('x', 300) })
             using (var response = await health.GetAsync($"{V1}/warnings?{bad}")) Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var audit = await AuditAsync(tenant);
-        Assert.Contains(audit, a => (a.Action, a.Resource, a.Classification) == ("read", "alerts", "III"));
-        Assert.Contains(audit, a => (a.Action, a.Resource, a.Classification) == ("read", "alerts", "II"));
-        Assert.Contains(audit, a => (a.Action, a.Resource) == ("write", "alerts"));
+        Assert.Contains(audit, a => (a.Action, a.Resource, a.Classification) == ("read", "attendance.alerts", "III"));
+        Assert.Contains(audit, a => (a.Action, a.Resource, a.Classification) == ("read", "attendance.alerts", "II"));
+        Assert.Contains(audit, a => (a.Action, a.Resource) == ("write", "attendance.alerts"));
     }
 
     // ------------------------------------------------------------------ withdraw
@@ -362,6 +358,6 @@ public abstract class AttendanceExchangeApiSpecification
             using (var response2 = await http.GetAsync($"{V1}/schools/org-school/infectionReport?{bad}")) Assert.Equal(HttpStatusCode.BadRequest, response2.StatusCode);
         using var confined = await ClientAsync(tenant, ["org-school2"]);
         using (var hidden = await confined.GetAsync($"{V1}/schools/org-school/infectionReport?date={D(0)}")) Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
-        Assert.Contains(await AuditAsync(tenant), a => (a.Resource, a.Classification) == ("infection-report", "II"));
+        Assert.Contains(await AuditAsync(tenant), a => (a.Resource, a.Classification) == ("attendance.infection-report", "II"));
     }
 }

@@ -176,18 +176,6 @@ public sealed class AttendanceStoreTests
     }
 
     [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
-    public async Task Audit_rows_are_appended(string provider)
-    {
-        var (store, attendance) = await SetUpAsync(provider);
-        await using var _ = store;
-        await attendance.AuditAsync(new AttendanceAuditRow { TenantId = store.TenantId, ClientId = "c1", Action = "read", Resource = "records", Classification = "II", SchoolSourcedId = School, Count = 3 }, CancellationToken.None);
-        await attendance.AuditAsync(new AttendanceAuditRow { TenantId = store.TenantId, ClientId = "c1", Action = "write", Resource = "records", Classification = "III", Count = 1 }, CancellationToken.None);
-        var rows = await attendance.ReadAuditAsync(store.TenantId, 10, CancellationToken.None);
-        Assert.Equal(["write", "read"], rows.Select(r => r.Action));
-        Assert.True(rows[0].At >= rows[1].At);
-    }
-
-    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Pages_follow_a_stable_order_without_gaps(string provider)
     {
         var (store, attendance) = await SetUpAsync(provider);
