@@ -51,9 +51,10 @@ public sealed class XapiStatementStore(RosterStore store)
     public DatabaseProvider Provider => store.Options.Provider;
 
     /// <summary>
-    /// Stores a batch. <paramref name="prepare"/> is called once, inside the transaction, with the <c>stored</c> instant
-    /// (never earlier than the tenant's last one). A repeated id whose content differs from the stored Statement is a
-    /// conflict (nothing is written); one with the same content is a no-op (C §2.1.1–2.1.2).
+    /// Stores a batch. <paramref name="prepare"/> is called with the <c>stored</c> instant, before the tenant's lock is
+    /// taken, and called again under the lock only if a batch committed meanwhile with a later <c>stored</c> (stored never
+    /// goes back). A repeated id whose content differs from the stored Statement is a conflict (nothing is written); one
+    /// with the same content is a no-op (C §2.1.1–2.1.2).
     /// </summary>
     public Task<XapiStoreResult> StoreAsync(int tenantId, Func<DateTimeOffset, IReadOnlyList<PreparedStatement>> prepare, CancellationToken cancellationToken) =>
         StoreAsync(tenantId, prepare, null, cancellationToken);
@@ -62,45 +63,39 @@ public sealed class XapiStatementStore(RosterStore store)
     /// Stores a batch with the attachment contents its request carried (C §1.5.2), written in the same transaction:
     /// nothing of a failed or conflicting batch remains, its attachments included.
     /// </summary>
+    /// <remarks>
+    /// Batches of one tenant serialise on its lock, so ingest is bounded by the time a batch holds it: everything that
+    /// does not depend on what other batches stored — preparing the Statements (JSON with the LRS's fields, content
+    /// hash, filter values) and extracting their Activity definitions — is done before the lock is taken
+    /// (docs/benchmarks.md, "xAPI LRS"). The prepared JSON carries <c>stored</c>, so it is prepared for the current
+    /// instant and prepared again under the lock only in the rare case that a batch committed meanwhile with a later one.
+    /// </remarks>
     public async Task<XapiStoreResult> StoreAsync(int tenantId, Func<DateTimeOffset, IReadOnlyList<PreparedStatement>> prepare,
         IReadOnlyCollection<XapiAttachmentContent>? attachments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prepare);
+        // Millisecond precision (what the Statement JSON carries).
+        var now = DateTime.UtcNow;
+        var stored = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        var statements = prepare(new DateTimeOffset(stored));
+        var definitions = statements.Select(XapiActivityDefinitions.Collect).ToList();
+        var batchIds = statements.Select(s => s.Index.Id).Distinct().ToList();
+
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (connection is NpgsqlConnection)
-        {
-            await using var lockCommand = Command(connection, transaction, $"SELECT pg_advisory_xact_lock({LockClass}, @tenant)");
-            Add(lockCommand, "tenant", tenantId);
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
         // SQLite: Microsoft.Data.Sqlite begins transactions IMMEDIATE (not deferred), so the write lock is already held
-        // and the sequence read below cannot go stale.
-
-        long sequence = 0;
-        DateTime lastStored = DateTime.MinValue;
-        await using (var read = Command(connection, transaction, "SELECT sequence, stored FROM xapi_statements WHERE tenant_id = @tenant ORDER BY sequence DESC LIMIT 1"))
+        // and the reads below cannot go stale. PostgreSQL: the advisory lock, then the same reads, in one round trip.
+        var (sequence, lastStored, existing, voidedTargets) = connection is NpgsqlConnection npgsqlConnection
+            ? await LockAndReadAsync(npgsqlConnection, (NpgsqlTransaction)transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false)
+            : await ReadAsync(connection, transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false);
+        // Never before the previous stored: since/until and the sequence order agree. The Statements' JSON carries stored
+        // (and timestamp defaults to it), so a later instant means preparing them again.
+        if (lastStored > stored)
         {
-            Add(read, "tenant", tenantId);
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                sequence = reader.GetInt64(0);
-                lastStored = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
-            }
+            stored = lastStored;
+            statements = prepare(new DateTimeOffset(stored));
         }
-        // Millisecond precision (what the Statement JSON carries), never before the previous stored: since/until and
-        // the sequence order agree.
-        var now = DateTime.UtcNow;
-        now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-        var stored = now < lastStored ? lastStored : now;
-        var statements = prepare(new DateTimeOffset(stored));
 
-        var batchIds = statements.Select(s => s.Index.Id).Distinct().ToList();
-        var existing = await ExistingHashesAsync(connection, transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false);
-        // Targets of voiding Statements stored earlier (or earlier in this batch): a target that arrives after its
-        // voiding Statement is stored voided, so the outcome does not depend on arrival order.
-        var voidedTargets = await VoidedTargetsAsync(connection, transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false);
         foreach (var s in statements)
             if (existing.TryGetValue(s.Index.Id, out var hash) && hash != s.ContentHash)
                 return new XapiStoreResult(XapiStoreStatus.Conflict, [], s.Index.Id, stored); // disposing rolls back
@@ -108,12 +103,15 @@ public sealed class XapiStatementStore(RosterStore store)
         var written = new HashSet<string>(StringComparer.Ordinal);
         var rows = new List<StatementRow>(statements.Count);
         var voidingTargets = new List<string>();
+        var writtenDefinitions = new List<IReadOnlyList<XapiActivityDefinition>>(statements.Count);
         // The change-feed outbox (docs/decisions/0006-change-feed.md): one change per stored Statement, one "delete" per
         // Statement this batch voids (voiding is the LRS's deletion, D §2.3.2), recorded in this transaction.
         var changes = new List<(string Resource, string SourcedId, string Operation)>();
-        foreach (var s in statements)
+        for (var i = 0; i < statements.Count; i++)
         {
+            var s = statements[i];
             if (existing.ContainsKey(s.Index.Id) || !written.Add(s.Index.Id)) continue;
+            writtenDefinitions.Add(definitions[i]);
             var ix = s.Index;
             var arrivesVoided = ix.VoidsId is null && voidedTargets.Contains(ix.Id);
             rows.Add(new StatementRow(++sequence, s, arrivesVoided));
@@ -147,11 +145,70 @@ public sealed class XapiStatementStore(RosterStore store)
                     changes.Add((ChangeFeed.Statements, target, ChangeOperation.Delete));
             }
         }
-        await XapiActivityDefinitions.MergeAsync(connection, transaction, tenantId, statements.Where(p => written.Contains(p.Index.Id)), stored, cancellationToken).ConfigureAwait(false);
+        await XapiActivityDefinitions.MergeAsync(connection, transaction, tenantId, writtenDefinitions, stored, cancellationToken).ConfigureAwait(false);
         await ChangeLog.RecordRowsAsync(connection, transaction, tenantId, changes, stored, cancellationToken).ConfigureAwait(false);
         await XapiAttachmentStore.InsertAsync(connection, transaction, tenantId, attachments, stored, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new XapiStoreResult(XapiStoreStatus.Stored, [.. statements.Select(s => s.Index.Id)], null, stored);
+    }
+
+    /// <summary>What a batch reads under the tenant's lock: the last sequence and stored, the stored hashes of its ids, and which of its ids are voiding targets already.</summary>
+    private sealed record LockedState(long Sequence, DateTime LastStored, Dictionary<string, string> Existing, HashSet<string> VoidedTargets);
+
+    /// <summary>
+    /// PostgreSQL: the tenant's advisory lock and the three reads that must follow it, sent as one batch (one round trip
+    /// instead of four while the lock is held). The statements run in order, so the reads see every batch committed
+    /// before the lock was granted.
+    /// </summary>
+    private static async Task<LockedState> LockAndReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int tenantId,
+        List<string> ids, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({LockClass}, $1)") { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT sequence, stored FROM xapi_statements WHERE tenant_id = $1 ORDER BY sequence DESC LIMIT 1")
+            { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT id, content_hash FROM xapi_statements WHERE tenant_id = $1 AND id = ANY($2)")
+            { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId }, new NpgsqlParameter<string[]> { TypedValue = [.. ids] } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT voids_id FROM xapi_statements WHERE tenant_id = $1 AND voids_id = ANY($2)")
+            { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId }, new NpgsqlParameter<string[]> { TypedValue = [.. ids] } } });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's void row
+        long sequence = 0;
+        var lastStored = DateTime.MinValue;
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            sequence = reader.GetInt64(0);
+            lastStored = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
+        }
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var existing = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) existing[reader.GetString(0)] = reader.GetString(1);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var voided = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) voided.Add(reader.GetString(0));
+        return new LockedState(sequence, lastStored, existing, voided);
+    }
+
+    /// <summary>SQLite: the same reads as <see cref="LockAndReadAsync"/>, under the write lock the transaction already holds.</summary>
+    private static async Task<LockedState> ReadAsync(DbConnection connection, DbTransaction transaction, int tenantId, List<string> ids, CancellationToken cancellationToken)
+    {
+        long sequence = 0;
+        var lastStored = DateTime.MinValue;
+        await using (var read = Command(connection, transaction, "SELECT sequence, stored FROM xapi_statements WHERE tenant_id = @tenant ORDER BY sequence DESC LIMIT 1"))
+        {
+            Add(read, "tenant", tenantId);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sequence = reader.GetInt64(0);
+                lastStored = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
+            }
+        }
+        var existing = await ExistingHashesAsync(connection, transaction, tenantId, ids, cancellationToken).ConfigureAwait(false);
+        // Targets of voiding Statements stored earlier (or earlier in this batch): a target that arrives after its
+        // voiding Statement is stored voided, so the outcome does not depend on arrival order.
+        var voided = await VoidedTargetsAsync(connection, transaction, tenantId, ids, cancellationToken).ConfigureAwait(false);
+        return new LockedState(sequence, lastStored, existing, voided);
     }
 
     private sealed record StatementRow(long Sequence, PreparedStatement Statement, bool ArrivesVoided);

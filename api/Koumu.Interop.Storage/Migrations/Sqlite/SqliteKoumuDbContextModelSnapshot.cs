@@ -1129,8 +1129,6 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasKey("TenantId", "Kind", "Value", "Sequence");
 
-                    b.HasIndex("TenantId", "Sequence");
-
                     b.ToTable("xapi_statement_links", (string)null);
                 });
 
@@ -2742,15 +2740,6 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementLink", b =>
-                {
-                    b.HasOne("Koumu.Interop.Storage.Xapi.XapiStatementRow", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "Sequence")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
