@@ -122,9 +122,20 @@ public sealed class XapiActivityDefinitions(RosterStore store)
 
         var keys = batch.Keys.ToDictionary(id => XapiDocumentStore.Digest(id), StringComparer.Ordinal);
         var existing = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var chunk in keys.Keys.Chunk(500))
+        // PostgreSQL: one array parameter, so the statement text is the same for every batch (prepared once per
+        // connection) instead of a new IN list of a few hundred parameters to parse and plan under the tenant's lock.
+        foreach (var chunk in connection is Npgsql.NpgsqlConnection ? [[.. keys.Keys]] : keys.Keys.Chunk(500))
         {
             await using var read = XapiDocumentStore.Command(connection, transaction, "");
+            if (read is Npgsql.NpgsqlCommand npgsql)
+            {
+                npgsql.CommandText = "SELECT activity_key, definition FROM xapi_activities WHERE tenant_id = @tenant AND activity_key = ANY(@keys)";
+                npgsql.Parameters.Add(new Npgsql.NpgsqlParameter<int>("tenant", tenantId));
+                npgsql.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>("keys", chunk));
+                await using var rows = await npgsql.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false)) existing[rows.GetString(0)] = rows.GetString(1);
+                continue;
+            }
             var sql = new StringBuilder("SELECT activity_key, definition FROM xapi_activities WHERE tenant_id = @tenant AND activity_key IN (");
             XapiDocumentStore.Add(read, "tenant", tenantId);
             for (var i = 0; i < chunk.Length; i++)
