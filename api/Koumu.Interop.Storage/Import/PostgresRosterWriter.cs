@@ -83,6 +83,9 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
             // import's transaction, so a rejected import restores them untouched.
             if (_emptyTables?.Contains(table) == true) _deferred = await DeferConstraintsAndIndexesAsync(table, cancellationToken).ConfigureAwait(false);
         }
+        // A tenant's first load into a table other tenants already use goes through staging as well: the reference layer
+        // finds duplicate sourcedIds only when the file ends, and the table's live primary key would fail the COPY first.
+        if (!_staged && _deferred is null) _staged = true;
         var target = table;
         if (_staged)
         {
@@ -165,6 +168,19 @@ internal sealed class PostgresRosterWriter(NpgsqlConnection connection, NpgsqlTr
         if (record.MetadataJson is null) copy.WriteNull();
         else copy.Write(record.MetadataJson, NpgsqlDbType.Jsonb);
         return ValueTask.CompletedTask;
+    }
+
+    public override async ValueTask AbandonFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken)
+    {
+        // Complete, not cancel: a cancelled COPY would abort the transaction, and the package's remaining checks still
+        // query the store through this connection. No key or index is rebuilt (the rows may break them); rollback restores all.
+        if (_copy is not null)
+        {
+            await _copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await _copy.DisposeAsync().ConfigureAwait(false);
+            _copy = null;
+        }
+        _deferred = null;
     }
 
     protected override async ValueTask EndFileCoreAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken)

@@ -60,6 +60,9 @@ internal abstract class RosterWriter(DbConnection connection, DbTransaction tran
 
     protected abstract ValueTask EndFileCoreAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken);
 
+    /// <summary>Ends a file of a package that will be rolled back: finish the copy, skip index builds and merges.</summary>
+    public abstract ValueTask AbandonFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken);
+
     /// <summary>
     /// A user's OneRoster JSON embeds its roles and userProfiles (OAS-R UserDType), so a change to one of those rows is a
     /// change to the user: its dateLastModified moves too, or REST clients syncing with filter=dateLastModified>… would

@@ -129,6 +129,16 @@ internal sealed class SqliteRosterWriter(SqliteConnection connection, SqliteTran
         _upsert = _delete = _seen = null;
     }
 
+    public override async ValueTask AbandonFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken)
+    {
+        // The package will be rolled back: no index rebuild, no bulk deletion marks.
+        _deferredIndexes = null;
+        _markMissing = false;
+        foreach (var command in new[] { _upsert, _delete, _seen })
+            if (command is not null) await command.DisposeAsync().ConfigureAwait(false);
+        _upsert = _delete = _seen = null;
+    }
+
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
         await using var command = Command(sql);

@@ -21,6 +21,12 @@ public sealed record PackageLimits
     /// <summary>How many problems are kept in full; beyond it they are counted only.</summary>
     public int MaxProblemsKept { get; init; } = 100_000;
 
+    /// <summary>
+    /// Memory the reference layer may keep for sourcedId hashes (24 bytes an id or a reference); beyond it they are
+    /// partitioned onto temporary files, so the footprint does not grow with the package (docs/benchmarks.md, Memory).
+    /// </summary>
+    public long MaxIdMemoryBytes { get; init; } = 192L * 1024 * 1024;
+
     public static PackageLimits Default { get; } = new();
 }
 

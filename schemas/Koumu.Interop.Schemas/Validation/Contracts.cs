@@ -15,8 +15,15 @@ public interface IRecordSink
     /// <summary>Called for each record, in file order, only while the package has no error so far.</summary>
     ValueTask WriteAsync(CsvRecord record, CancellationToken cancellationToken);
 
-    /// <summary>Called when a file ends (also when writing stopped because of an error).</summary>
+    /// <summary>Called when a file ends without an error in the package.</summary>
     ValueTask EndFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called instead of <see cref="EndFileAsync"/> when the file ends with an error in the package (found while it was
+    /// written, or by the reference checks at its end — records with duplicate sourcedIds or dangling references may
+    /// have been written). The package will not be committed: the sink only has to stay usable for lookups.
+    /// </summary>
+    ValueTask AbandonFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 /// <summary>What a delta package may reference outside itself: the tenant's stored records.</summary>

@@ -13,7 +13,9 @@ namespace Koumu.Interop.Schemas.Validation;
 /// <summary>
 /// The one import pipeline: reads a OneRoster CSV package as a stream, validates it layer by layer
 /// (structure → types → references → profile) and hands valid records to a sink.
-/// Memory stays bounded: rows are never kept; references are checked against compact 128-bit hashes of sourcedIds.
+/// Memory stays bounded: rows are never kept; sourcedIds and references are kept as 128-bit hashes partitioned by their
+/// top bits (<see cref="HashPartitions"/>, spilled to temporary files beyond <see cref="PackageLimits.MaxIdMemoryBytes"/>),
+/// and checked at the end of each file one partition at a time.
 /// </summary>
 public sealed partial class PackageProcessor
 {
@@ -22,7 +24,8 @@ public sealed partial class PackageProcessor
     private readonly IRecordSink? _sink;
     private readonly IStoredRecordLookup? _store;
     private readonly ProblemCollector _problems;
-    private readonly Dictionary<string, IdSet> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashPartitions> _ids = new(StringComparer.Ordinal);
+    private readonly SpillBudget _budget;
     private ISet<string> _brokenFiles => _profileContext!.BrokenFiles;
     private readonly Dictionary<string, Dictionary<string, (string File, long Line, string Column)>> _external = new(StringComparer.Ordinal);
     private readonly List<FileSummary> _summaries = [];
@@ -36,6 +39,7 @@ public sealed partial class PackageProcessor
         _sink = sink;
         _store = store;
         _problems = new ProblemCollector(options.Limits.MaxProblemsKept);
+        _budget = new SpillBudget(options.Limits.MaxIdMemoryBytes);
     }
 
     /// <summary>Validates <paramref name="source"/> and, while it has no error, streams its records to <paramref name="sink"/>.</summary>
@@ -51,6 +55,12 @@ public sealed partial class PackageProcessor
         catch (PackageRejectedException e)
         {
             processor._problems.Report(e.Problem);
+        }
+        finally
+        {
+            foreach (var set in processor._ids.Values) set.Dispose();
+            processor._ids.Clear();
+            processor._budget.Dispose();
         }
         return new ProcessingResult
         {
@@ -167,11 +177,13 @@ public sealed partial class PackageProcessor
     private async Task ProcessFileAsync(CsvFileDefinition def, ProcessingMode mode, CancellationToken ct)
     {
         var file = def.FileName;
-        var ids = new IdSet();
+        _ids.Remove(def.Name, out var previous);
+        previous?.Dispose();
+        var ids = new HashPartitions(_budget);
         _ids[def.Name] = ids;
         long rows = 0, deletions = 0;
         string? layout = null;
-        var selfRefs = new List<SelfReference>();
+        var refs = new Dictionary<string, HashPartitions>(StringComparer.Ordinal);
         var hierarchy = def == CsvBinding.Orgs || def == CsvBinding.AcademicSessions ? new Dictionary<string, (string? Parent, long Line)>(StringComparer.Ordinal) : null;
 
         var begun = false;
@@ -261,10 +273,10 @@ public sealed partial class PackageProcessor
                 if (record is null) continue;
                 if (record.IsDeletion) deletions++;
 
-                if (!ids.Add(record.SourcedId, record.IsDeletion))
-                    _problems.Report(Rules.DuplicateSourcedId.At(file, line, "sourcedId", record.SourcedId, record.SourcedId));
+                // Duplicates and references are checked when the file ends (CheckDeferredAsync).
+                ids.Add(Hash(record.SourcedId), HashEntry.LineTag(line, record.IsDeletion ? 1 : 0));
 
-                CheckReferences(def, record, selfRefs);
+                CheckReferences(def, record, refs);
                 if (hierarchy is not null && !record.IsDeletion)
                     hierarchy[record.SourcedId] = (record.Text("parentSourcedId"), line);
 
@@ -275,16 +287,30 @@ public sealed partial class PackageProcessor
             }
         }
 
-        // The sink finishes the file first: a store lookup below must not run while the sink's bulk copy is open.
-        if (begun) await _sink!.EndFileAsync(def, mode, ct).ConfigureAwait(false);
+        // Duplicates and references, partition by partition; self references (org parents, session parents, user
+        // agents) may point forward in the same file, so they too wait until the file has been read. These checks read
+        // only the file, never the store, so they run while the sink's bulk copy is still open.
+        try
+        {
+            await CheckDeferredAsync(def, ids, refs, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var set in refs.Values) set.Dispose();
+        }
 
-        // Self references (org parents, session parents, user agents) can point forward in the same file.
-        await ResolveSelfReferencesAsync(def, ids, selfRefs, ct).ConfigureAwait(false);
+        // The sink finishes the file before the hierarchy check's store lookup. With an error, the rows it received may
+        // break its keys (duplicates): it abandons the file instead — the import will not commit.
+        if (begun)
+        {
+            if (_problems.ErrorCount == 0) await _sink!.EndFileAsync(def, mode, ct).ConfigureAwait(false);
+            else await _sink!.AbandonFileAsync(def, mode, ct).ConfigureAwait(false);
+        }
 
         if (hierarchy is not null) await CheckHierarchyAsync(def, mode, hierarchy, ct).ConfigureAwait(false);
         _summaries.Add(new FileSummary(def.Name, mode, rows, deletions, layout));
         // No later file refers to this one: its ids were needed only for duplicates within the file.
-        if (!FilePlan.IsReferenced(def)) _ids.Remove(def.Name);
+        if (!FilePlan.IsReferenced(def) && _ids.Remove(def.Name)) ids.Dispose();
         _options.Progress?.Report(new ProcessingProgress(file, rows, _problems.ErrorCount + _problems.WarningCount));
     }
 
@@ -586,7 +612,10 @@ public sealed partial class PackageProcessor
 
     // ---- Reference layer -----------------------------------------------------------------------------------------
 
-    private void CheckReferences(CsvFileDefinition def, CsvRecord record, List<SelfReference> selfRefs)
+    /// <summary>128-bit XxHash of the UTF-16 text of a sourcedId (collision odds ~1e-26 at 10⁶ ids).</summary>
+    private static UInt128 Hash(string id) => XxHash128.HashToUInt128(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
+
+    private void CheckReferences(CsvFileDefinition def, CsvRecord record, Dictionary<string, HashPartitions> refs)
     {
         if (record.IsDeletion) return;
         foreach (var (index, target) in FilePlan.For(def).References)
@@ -596,34 +625,32 @@ public sealed partial class PackageProcessor
             if (column.Kind == ColumnKind.ReferenceList && value.Contains(',', StringComparison.Ordinal))
             {
                 foreach (var id in value.Split(','))
-                    CheckReference(def, record, column, target, id, selfRefs);
+                    CheckReference(def, record, index, target, id, refs);
             }
-            else CheckReference(def, record, column, target, value, selfRefs);
+            else CheckReference(def, record, index, target, value, refs);
         }
     }
 
-    private void CheckReference(CsvFileDefinition def, CsvRecord record, ColumnDefinition column, CsvFileDefinition target, string id, List<SelfReference> selfRefs)
+    private void CheckReference(CsvFileDefinition def, CsvRecord record, int columnIndex, CsvFileDefinition target, string id, Dictionary<string, HashPartitions> refs)
     {
+        var column = def.Columns[columnIndex];
         if (target == def)
         {
             if (id == record.SourcedId) _problems.Report(Rules.SelfReference.At(def.FileName, record.Line, column.Name, id, id));
-            // A forward reference (org parent, guardian agent) is kept as a 16-byte hash, not as text: a prefecture's
-            // users.csv has a million of them. The text is recovered from the file only if it stays unresolved.
-            else if (!_ids[def.Name].Contains(id)) selfRefs.Add(new SelfReference(IdSet.Hash(id), record.Line, def.IndexOf(column.Name)));
+            // A forward reference (org parent, guardian agent) may be resolved later in the file: checked at its end.
+            else Defer(def.Name);
             return;
         }
         if (_brokenFiles.Contains(target.Name)) return; // already reported: do not cascade
-        if (_ids.TryGetValue(target.Name, out var set))
+        // The target file is in this package: checked against its ids when this file ends, one partition at a time.
+        if (_ids.ContainsKey(target.Name)) Defer(target.Name);
+        else ReportUnresolved(def, target, id, def.FileName, record.Line, column.Name);
+
+        void Defer(string targetName)
         {
-            switch (set.Lookup(id))
-            {
-                case IdState.Active: return;
-                case IdState.Deleted:
-                    _problems.Report(Rules.ToDeleted.At(def.FileName, record.Line, column.Name, id, id, target.Name));
-                    return;
-            }
+            if (!refs.TryGetValue(targetName, out var set)) refs[targetName] = set = new HashPartitions(_budget);
+            set.Add(Hash(id), HashEntry.LineTag(record.Line, columnIndex));
         }
-        ReportUnresolved(def, target, id, def.FileName, record.Line, column.Name);
     }
 
     private void ReportUnresolved(CsvFileDefinition def, CsvFileDefinition target, string id, string file, long line, string column)
@@ -640,16 +667,118 @@ public sealed partial class PackageProcessor
         pending.TryAdd(id, (file, line, column));
     }
 
-    private readonly record struct SelfReference(UInt128 Hash, long Line, int Column);
+    private enum DeferredKind { Duplicate, Unresolved, ToDeleted }
 
-    private async Task ResolveSelfReferencesAsync(CsvFileDefinition def, IdSet ids, List<SelfReference> selfRefs, CancellationToken ct)
+    /// <summary>A finding of the deferred checks, still without the text of the sourcedId it is about.</summary>
+    private readonly record struct Deferred(long Line, int Column, UInt128 Hash, DeferredKind Kind, string? Target);
+
+    /// <summary>
+    /// The reference layer's checks for one file once it has been read (a grace hash join): for each hash partition, the
+    /// file's own ids go into a table — a second occurrence is a duplicate sourcedId — and every reference of the file is
+    /// looked up in the table of its target file's ids for the same partition. Memory is one partition of each side.
+    /// The findings are reported in line order; their ids are named from the file itself (read again only if there is one).
+    /// </summary>
+    private async Task CheckDeferredAsync(CsvFileDefinition def, HashPartitions ids, Dictionary<string, HashPartitions> refs, CancellationToken ct)
     {
-        var unresolved = selfRefs.Where(r => !ids.Contains(r.Hash)).ToList();
-        if (unresolved.Count == 0) return;
-        var byLine = unresolved.GroupBy(r => r.Line).ToDictionary(g => g.Key, g => g.Select(r => r.Column).Distinct().ToList());
-        var hashes = unresolved.Select(r => r.Hash).ToHashSet();
+        var sourcedIdColumn = def.IndexOf("sourcedId");
+        // Findings are kept (as hashes, 48 bytes each) up to the number of problems a result keeps at all; the rest of a
+        // hostile file's findings are counted. Unresolved references to a delta target are always kept: the store decides.
+        var cap = _options.Limits.MaxProblemsKept;
+        var state = new DeferredState(new PartitionTable(), [], sourcedIdColumn, cap, new long[3]);
+        var targets = refs.Keys.Where(t => t != def.Name).ToDictionary(t => t, _ => new PartitionTable(), StringComparer.Ordinal);
+        for (var p = 0; p < HashPartitions.Count; p++)
+        {
+            state.Own.Reset(ids.SizeOf(p));
+            ids.Read(p, ref state, static (ref DeferredState s, in HashEntry e) =>
+            {
+                var other = s.Own.Add(e.Hash, e.Line, deletion: e.Column == 1);
+                if (other == 0) return;
+                if (s.Found.Count < s.Cap) s.Found.Add(new Deferred(Math.Max(other, e.Line), s.SourcedIdColumn, e.Hash, DeferredKind.Duplicate, null));
+                else s.Overflow[(int)DeferredKind.Duplicate]++;
+            });
+            foreach (var (targetName, set) in refs)
+            {
+                if (set.SizeOf(p) == 0) continue;
+                PartitionTable table;
+                if (targetName == def.Name) table = state.Own;
+                else
+                {
+                    table = targets[targetName];
+                    var targetIds = _ids[targetName];
+                    table.Reset(targetIds.SizeOf(p));
+                    targetIds.Read(p, ref table, static (ref PartitionTable t, in HashEntry e) => t.Add(e.Hash, e.Line, deletion: e.Column == 1));
+                }
+                var target = CsvBinding.FindAny(targetName)!;
+                var self = targetName == def.Name;
+                // Mirrors ReportUnresolved: a reference not in a bulk target's package may still be stored.
+                var external = !(_manifest!.ModeOf(target) == ProcessingMode.Bulk || (self && _manifest.ModeOf(def) == ProcessingMode.Bulk));
+                var lookup = new LookupState(table, state.Found, targetName, self, external, cap, state.Overflow);
+                set.Read(p, ref lookup, static (ref LookupState s, in HashEntry e) =>
+                {
+                    switch (s.Table.Lookup(e.Hash))
+                    {
+                        case PartitionTable.Active: return;
+                        // A self reference to a row deleted in the same file is simply unresolved (the row is not there).
+                        case PartitionTable.Deleted when !s.Self:
+                            if (s.Found.Count < s.Cap) s.Found.Add(new Deferred(e.Line, e.Column, e.Hash, DeferredKind.ToDeleted, s.Target));
+                            else s.Overflow[(int)DeferredKind.ToDeleted]++;
+                            return;
+                        default:
+                            if (s.External || s.Found.Count < s.Cap) s.Found.Add(new Deferred(e.Line, e.Column, e.Hash, DeferredKind.Unresolved, s.Target));
+                            else s.Overflow[(int)DeferredKind.Unresolved]++;
+                            return;
+                    }
+                });
+            }
+        }
+        if (state.Found.Count > 0) await ReportDeferredAsync(def, state.Found, ct).ConfigureAwait(false);
+        // Counted, not named: the result keeps no more problems than these anyway.
+        var overflow = state.Overflow;
+        if (overflow.Sum() == 0) return;
+        var duplicate = Rules.DuplicateSourcedId.At(def.FileName, null, "sourcedId", null, "");
+        var toDeleted = Rules.ToDeleted.At(def.FileName, null, null, null, "", "");
+        var unresolved = Rules.Unresolved.At(def.FileName, null, null, null, "", "", "", "");
+        for (var i = 0L; i < overflow[(int)DeferredKind.Duplicate]; i++) _problems.Report(duplicate);
+        for (var i = 0L; i < overflow[(int)DeferredKind.ToDeleted]; i++) _problems.Report(toDeleted);
+        for (var i = 0L; i < overflow[(int)DeferredKind.Unresolved]; i++) _problems.Report(unresolved);
+    }
 
-        // Read the file again, only to name the ids that stayed unresolved (the rare, failing case).
+    private async Task ReportDeferredAsync(CsvFileDefinition def, List<Deferred> found, CancellationToken ct)
+    {
+        found.Sort((a, b) => a.Line != b.Line ? a.Line.CompareTo(b.Line) : a.Column.CompareTo(b.Column));
+        var texts = await ReadIdsAsync(def, found, ct).ConfigureAwait(false);
+        for (var i = 0; i < found.Count; i++)
+        {
+            var finding = found[i];
+            var id = texts[i] ?? "";
+            var column = def.Columns[finding.Column].Name;
+            switch (finding.Kind)
+            {
+                case DeferredKind.Duplicate:
+                    _problems.Report(Rules.DuplicateSourcedId.At(def.FileName, finding.Line, column, id, id));
+                    break;
+                case DeferredKind.ToDeleted:
+                    _problems.Report(Rules.ToDeleted.At(def.FileName, finding.Line, column, id, id, finding.Target!));
+                    break;
+                default:
+                    ReportUnresolved(def, CsvBinding.FindAny(finding.Target!)!, id, def.FileName, finding.Line, column);
+                    break;
+            }
+        }
+    }
+
+    private record struct DeferredState(PartitionTable Own, List<Deferred> Found, int SourcedIdColumn, int Cap, long[] Overflow);
+
+    private record struct LookupState(PartitionTable Table, List<Deferred> Found, string Target, bool Self, bool External, int Cap, long[] Overflow);
+
+    /// <summary>
+    /// Names the sourcedIds of <paramref name="found"/> (sorted by line) by reading the file again: only hashes were
+    /// kept, and this is the failing case (or a delta that refers to stored records, which need the text for the store
+    /// lookup). A field with a list is matched id by id against the finding's hash.
+    /// </summary>
+    private async Task<string?[]> ReadIdsAsync(CsvFileDefinition def, List<Deferred> found, CancellationToken ct)
+    {
+        var texts = new string?[found.Count];
         using var text = OpenText(def.FileName);
         await using var csv = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions
         {
@@ -658,22 +787,34 @@ public sealed partial class PackageProcessor
         }, ct).ConfigureAwait(false);
         var header = Enumerable.Range(0, csv.FieldCount).Select(csv.GetName).ToArray();
         long nextLine = 2;
-        while (await csv.ReadAsync(ct).ConfigureAwait(false))
+        var next = 0;
+        while (next < found.Count && await csv.ReadAsync(ct).ConfigureAwait(false))
         {
             var line = nextLine;
             var newlines = 0;
             for (var i = 0; i < csv.RowFieldCount; i++) newlines += csv.GetFieldSpan(i).Count('\n');
             nextLine += 1 + newlines;
-            if (!byLine.TryGetValue(line, out var columns)) continue;
-            foreach (var column in columns)
+            for (; next < found.Count && found[next].Line == line; next++)
             {
-                var name = def.Columns[column].Name;
-                var index = Array.IndexOf(header, name);
+                var finding = found[next];
+                var column = def.Columns[finding.Column];
+                var index = Array.IndexOf(header, column.Name);
                 if (index < 0 || index >= csv.RowFieldCount) continue;
-                foreach (var id in NormaliseList(csv.GetFieldSpan(index)).Split(','))
-                    if (hashes.Contains(IdSet.Hash(id))) ReportUnresolved(def, def, id, def.FileName, line, name);
+                var field = csv.GetFieldSpan(index);
+                if (column.Kind != ColumnKind.ReferenceList)
+                {
+                    texts[next] = field.ToString();
+                    continue;
+                }
+                foreach (var id in NormaliseList(field).Split(','))
+                    if (Hash(id) == finding.Hash)
+                    {
+                        texts[next] = id;
+                        break;
+                    }
             }
         }
+        return texts;
     }
 
     private async Task ResolveExternalReferencesAsync(CancellationToken ct)
@@ -741,35 +882,6 @@ public sealed partial class PackageProcessor
 
     [GeneratedRegex(@"^ext:[a-zA-Z0-9.\-_]+$")]
     private static partial Regex ExtensionValuePattern();
-
-    private enum IdState { Absent, Active, Deleted }
-
-    /// <summary>Compact set of sourcedIds: 128-bit XxHash of the UTF-16 text (collision odds ~1e-26 at 10⁶ ids).</summary>
-    private sealed class IdSet
-    {
-        private readonly CompactIdSet _all = new();
-        private HashSet<UInt128>? _deleted;
-
-        public bool Add(string id, bool deletion)
-        {
-            var h = Hash(id);
-            if (deletion) (_deleted ??= []).Add(h);
-            return _all.Add(h);
-        }
-
-        public bool Contains(string id) => Lookup(id) == IdState.Active;
-
-        public bool Contains(UInt128 hash) => _all.Contains(hash) && (_deleted is null || !_deleted.Contains(hash));
-
-        public IdState Lookup(string id)
-        {
-            var h = Hash(id);
-            if (!_all.Contains(h)) return IdState.Absent;
-            return _deleted is not null && _deleted.Contains(h) ? IdState.Deleted : IdState.Active;
-        }
-
-        public static UInt128 Hash(string id) => XxHash128.HashToUInt128(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id.AsSpan()));
-    }
 
     /// <summary>Per-file facts computed once: reference columns with their target files, date ranges.</summary>
     private sealed class FilePlan

@@ -209,5 +209,8 @@ public sealed class OutboxTests
 
         public ValueTask EndFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken) =>
             inner.EndFileAsync(file, mode, cancellationToken);
+
+        public ValueTask AbandonFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken) =>
+            inner.AbandonFileAsync(file, mode, cancellationToken);
     }
 }

@@ -54,5 +54,8 @@ public sealed class AllOrNothingTests
 
         public ValueTask EndFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken) =>
             inner.EndFileAsync(file, mode, cancellationToken);
+
+        public ValueTask AbandonFileAsync(CsvFileDefinition file, ProcessingMode mode, CancellationToken cancellationToken) =>
+            inner.AbandonFileAsync(file, mode, cancellationToken);
     }
 }
