@@ -45,6 +45,9 @@ public static class XapiDocumentEndpoints
     /// <summary>One document resource: its kind, its id parameter and which context parameters it takes.</summary>
     private sealed record Resource(string Kind, string Name, string IdParameter, bool HasActivity, bool HasAgent, bool HasRegistration)
     {
+        /// <summary>The resource's name on the audit trail (decision 0011), e.g. <c>xapi.state</c>.</summary>
+        public string AuditName => "xapi." + Kind;
+
         /// <summary>
         /// C §2.6 (note): the Agent Profile's agent "is an Agent Object and not a Group"; State documents may also belong to
         /// an identified Group (what is keyed is the IFI either way).
@@ -192,12 +195,16 @@ public static class XapiDocumentEndpoints
             if (document is null) return XapiEndpoints.Error(StatusCodes.Status404NotFound, $"No {resource.Name} document '{XapiEndpoints.Truncate(id)}' here.");
             context.Response.Headers.ETag = Quote(document.ETag);
             context.Response.Headers.LastModified = HttpDate(document.Updated);
+            // A 304/412 returns no content, so only a delivered document is a read (decision 0011: refusals are not).
             if (Preconditions(context.Request, document, safe: true) is { } failed) return failed;
+            await XapiEndpoints.AuditReadAsync(request, resource.AuditName, id, 1);
             return Bytes(context, document.Content, document.ContentType);
         }
         var list = await documents.ListAsync(request.Caller.TenantId, target.Context, target.Since, cancellationToken);
         // C §2.2.s6.b2: Last-Modified of the most recently modified document listed.
         if (list.LastUpdated is { } last) context.Response.Headers.LastModified = HttpDate(last);
+        // The id list says which documents a learner has (State ids are often per lesson): a read too, target none.
+        await XapiEndpoints.AuditReadAsync(request, resource.AuditName, null, list.Ids.Count);
         return JsonWithETag(context, new JsonArray([.. list.Ids.Select(i => (JsonNode)JsonValue.Create(i))]));
     }
 
@@ -271,6 +278,9 @@ public static class XapiDocumentEndpoints
         else if (root.TryGetProperty("openid", out var openid)) person["openid"] = new JsonArray(JsonValue.Create(openid.GetString()));
         else if (root.TryGetProperty("account", out var account))
             person["account"] = new JsonArray(new JsonObject { ["homePage"] = account.GetProperty("homePage").GetString(), ["name"] = account.GetProperty("name").GetString() });
+        // The Person carries the names a learner was recorded under: personal data, so on the trail. (GET activities
+        // returns Activity definitions — content metadata, nothing about a person — and is not.)
+        await XapiEndpoints.AuditReadAsync(request, "xapi.agents", null, 1);
         return JsonWithETag(context, person);
     }
 

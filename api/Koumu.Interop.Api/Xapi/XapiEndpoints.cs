@@ -485,11 +485,19 @@ public static class XapiEndpoints
             [.. problems.Select(p => p.ToString())]), statusCode: 400);
 
     /// <summary>学習記録 (重要性分類 III) read: on the audit trail like OneRoster reads (decision 0011).</summary>
-    private static ValueTask AuditReadAsync(Request request, string? statementId, int count)
+    private static ValueTask AuditReadAsync(Request request, string? statementId, int count) =>
+        AuditReadAsync(request, "xapi.statements", statementId, count);
+
+    /// <summary>
+    /// A successful read of learning records or of a learner's data through the LRS (Statements, State and profile
+    /// documents, the Person of an Agent): 重要性分類 III on the audit trail, like OneRoster reads (decision 0011). The
+    /// query (path + query string, which names the Agent) is clipped by <see cref="Koumu.Interop.Storage.Audit.AuditLog"/>.
+    /// </summary>
+    internal static ValueTask AuditReadAsync(Request request, string resource, string? target, int count)
     {
         var http = request.Context;
-        var entry = new Koumu.Interop.Storage.Audit.AuditEntry(DateTime.UtcNow, request.Caller.Tenant, request.Caller.ClientId, "read", "xapi.statements",
-            statementId, http.Request.Path + http.Request.QueryString, count, "III", StatusCodes.Status200OK);
+        var entry = new Koumu.Interop.Storage.Audit.AuditEntry(DateTime.UtcNow, request.Caller.Tenant, request.Caller.ClientId, "read", resource,
+            target, http.Request.Path + http.Request.QueryString, count, "III", StatusCodes.Status200OK);
         return http.RequestServices.GetRequiredService<Koumu.Interop.Storage.Audit.AuditLog>().RecordAsync(entry, http.RequestAborted);
     }
 

@@ -7,6 +7,9 @@ using Koumu.Interop.Schemas.Xapi;
 
 namespace Koumu.Interop.Storage.Xapi;
 
+/// <summary>One Activity definition carried by a Statement, with its JSON text (what the canonical row would hold).</summary>
+public sealed record XapiActivityDefinition(string Id, JsonObject Definition, string Text);
+
 /// <summary>
 /// The canonical Activity definitions behind the Activities resource (xAPI Communication §2.5; ADL suite issue #232:
 /// the definition is merged from every Statement, not taken from the first or the last one).
@@ -76,31 +79,63 @@ public sealed class XapiActivityDefinitions(RosterStore store)
     }
 
     /// <summary>
-    /// Merges the Activity definitions carried by <paramref name="statements"/> (in batch order: later is newer) into the
-    /// tenant's canonical definitions: one read of the existing rows for all distinct Activities, one merge each in
-    /// memory, one multi-row upsert — set-based, whatever the batch size. Called by <see cref="XapiStatementStore"/>
-    /// inside its transaction (under its per-tenant lock, so no other batch of the tenant interleaves).
+    /// The Activity definitions one prepared Statement carries (see <see cref="Definitions"/>), each with its JSON text.
+    /// Pure, so <see cref="XapiStatementStore"/> runs it before taking the tenant's lock; a Statement without
+    /// <c>"definition"</c> is not parsed at all.
     /// </summary>
-    public static async Task MergeAsync(DbConnection connection, DbTransaction transaction, int tenantId, IEnumerable<PreparedStatement> statements,
+    public static IReadOnlyList<XapiActivityDefinition> Collect(PreparedStatement statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        if (!statement.Json.Contains("\"definition\"", StringComparison.Ordinal)) return [];
+        using var document = JsonDocument.Parse(statement.Json, new JsonDocumentOptions { MaxDepth = XapiStatements.MaxDepth });
+        return [.. Definitions(document.RootElement).Select(d => new XapiActivityDefinition(d.Id, d.Definition, d.Definition.ToJsonString(XapiStatements.WriteOptions)))];
+    }
+
+    /// <summary>
+    /// Merges the Activity definitions of a batch's stored Statements (<see cref="Collect"/>, in batch order: later is
+    /// newer) into the tenant's canonical definitions: one read of the existing rows for all distinct Activities, one
+    /// merge each in memory, one multi-row upsert — set-based, whatever the batch size. Called by
+    /// <see cref="XapiStatementStore"/> inside its transaction (under its per-tenant lock, so no other batch of the
+    /// tenant interleaves).
+    /// </summary>
+    /// <remarks>
+    /// Merging a definition with itself gives the same definition (every rule keeps the older key order and takes the
+    /// newer value), so a definition whose text equals the one it would be merged into is skipped without parsing: the
+    /// common case, every learner's Statement re-sending the Activity's one definition, costs a string comparison.
+    /// </remarks>
+    public static async Task MergeAsync(DbConnection connection, DbTransaction transaction, int tenantId, IEnumerable<IReadOnlyList<XapiActivityDefinition>> statements,
         DateTime stored, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statements);
-        var batch = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var batch = new Dictionary<string, XapiActivityDefinition>(StringComparer.Ordinal);
         foreach (var statement in statements)
-        {
-            // Most Statements carry no definition at all: skip them without parsing.
-            if (!statement.Json.Contains("\"definition\"", StringComparison.Ordinal)) continue;
-            using var document = JsonDocument.Parse(statement.Json, new JsonDocumentOptions { MaxDepth = XapiStatements.MaxDepth });
-            foreach (var (id, definition) in Definitions(document.RootElement))
-                batch[id] = batch.TryGetValue(id, out var older) ? Merge(older, definition) : definition;
-        }
+            foreach (var definition in statement)
+            {
+                if (!batch.TryGetValue(definition.Id, out var older)) batch[definition.Id] = definition;
+                else if (!string.Equals(older.Text, definition.Text, StringComparison.Ordinal))
+                {
+                    var merged = Merge(older.Definition, definition.Definition);
+                    batch[definition.Id] = new XapiActivityDefinition(definition.Id, merged, merged.ToJsonString(XapiStatements.WriteOptions));
+                }
+            }
         if (batch.Count == 0) return;
 
         var keys = batch.Keys.ToDictionary(id => XapiDocumentStore.Digest(id), StringComparer.Ordinal);
         var existing = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var chunk in keys.Keys.Chunk(500))
+        // PostgreSQL: one array parameter, so the statement text is the same for every batch (prepared once per
+        // connection) instead of a new IN list of a few hundred parameters to parse and plan under the tenant's lock.
+        foreach (var chunk in connection is Npgsql.NpgsqlConnection ? [[.. keys.Keys]] : keys.Keys.Chunk(500))
         {
             await using var read = XapiDocumentStore.Command(connection, transaction, "");
+            if (read is Npgsql.NpgsqlCommand npgsql)
+            {
+                npgsql.CommandText = "SELECT activity_key, definition FROM xapi_activities WHERE tenant_id = @tenant AND activity_key = ANY(@keys)";
+                npgsql.Parameters.Add(new Npgsql.NpgsqlParameter<int>("tenant", tenantId));
+                npgsql.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>("keys", chunk));
+                await using var rows = await npgsql.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false)) existing[rows.GetString(0)] = rows.GetString(1);
+                continue;
+            }
             var sql = new StringBuilder("SELECT activity_key, definition FROM xapi_activities WHERE tenant_id = @tenant AND activity_key IN (");
             XapiDocumentStore.Add(read, "tenant", tenantId);
             for (var i = 0; i < chunk.Length; i++)
@@ -118,8 +153,10 @@ public sealed class XapiActivityDefinitions(RosterStore store)
         var changed = new List<(string Key, string Id, string Definition)>();
         foreach (var (key, id) in keys)
         {
+            var newer = batch[id];
             var hasOld = existing.TryGetValue(key, out var old);
-            var merged = (hasOld && JsonNode.Parse(old!) is JsonObject older ? Merge(older, batch[id]) : batch[id]).ToJsonString(XapiStatements.WriteOptions);
+            if (hasOld && string.Equals(old, newer.Text, StringComparison.Ordinal)) continue;
+            var merged = hasOld && JsonNode.Parse(old!) is JsonObject older ? Merge(older, newer.Definition).ToJsonString(XapiStatements.WriteOptions) : newer.Text;
             if (!hasOld || !string.Equals(old, merged, StringComparison.Ordinal)) changed.Add((key, id, merged));
         }
         // 200 rows × 5 parameters per statement: well under SQLite's and PostgreSQL's parameter limits.

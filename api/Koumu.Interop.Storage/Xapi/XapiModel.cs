@@ -139,7 +139,11 @@ internal static class XapiModel
             }
             // The key is the filter's access path: (tenant, kind, value) then sequence order.
             b.HasKey(l => new { l.TenantId, l.Kind, l.Value, l.Sequence });
-            b.HasOne<XapiStatementRow>().WithMany().HasForeignKey(l => new { l.TenantId, l.Sequence }).OnDelete(DeleteBehavior.Cascade);
+            // No foreign key to xapi_statements (nor the (tenant, sequence) index one would need): a Statement has ≈ 6–9
+            // links, and the per-row referential check plus the second index were a third of the database's work per
+            // ingested batch, under the tenant's lock (docs/benchmarks.md, "xAPI LRS"). Integrity holds without it:
+            // links are derived rows written only by XapiStatementStore in the transaction that inserts their
+            // Statement, and Statements are never deleted or renumbered (voiding marks, it does not delete).
         });
         modelBuilder.Entity<XapiCredential>(b =>
         {

@@ -51,9 +51,10 @@ public sealed class XapiStatementStore(RosterStore store)
     public DatabaseProvider Provider => store.Options.Provider;
 
     /// <summary>
-    /// Stores a batch. <paramref name="prepare"/> is called once, inside the transaction, with the <c>stored</c> instant
-    /// (never earlier than the tenant's last one). A repeated id whose content differs from the stored Statement is a
-    /// conflict (nothing is written); one with the same content is a no-op (C §2.1.1–2.1.2).
+    /// Stores a batch. <paramref name="prepare"/> is called with the <c>stored</c> instant, before the tenant's lock is
+    /// taken, and called again under the lock only if a batch committed meanwhile with a later <c>stored</c> (stored never
+    /// goes back). A repeated id whose content differs from the stored Statement is a conflict (nothing is written); one
+    /// with the same content is a no-op (C §2.1.1–2.1.2).
     /// </summary>
     public Task<XapiStoreResult> StoreAsync(int tenantId, Func<DateTimeOffset, IReadOnlyList<PreparedStatement>> prepare, CancellationToken cancellationToken) =>
         StoreAsync(tenantId, prepare, null, cancellationToken);
@@ -62,45 +63,39 @@ public sealed class XapiStatementStore(RosterStore store)
     /// Stores a batch with the attachment contents its request carried (C §1.5.2), written in the same transaction:
     /// nothing of a failed or conflicting batch remains, its attachments included.
     /// </summary>
+    /// <remarks>
+    /// Batches of one tenant serialise on its lock, so ingest is bounded by the time a batch holds it: everything that
+    /// does not depend on what other batches stored — preparing the Statements (JSON with the LRS's fields, content
+    /// hash, filter values) and extracting their Activity definitions — is done before the lock is taken
+    /// (docs/benchmarks.md, "xAPI LRS"). The prepared JSON carries <c>stored</c>, so it is prepared for the current
+    /// instant and prepared again under the lock only in the rare case that a batch committed meanwhile with a later one.
+    /// </remarks>
     public async Task<XapiStoreResult> StoreAsync(int tenantId, Func<DateTimeOffset, IReadOnlyList<PreparedStatement>> prepare,
         IReadOnlyCollection<XapiAttachmentContent>? attachments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prepare);
+        // Millisecond precision (what the Statement JSON carries).
+        var now = DateTime.UtcNow;
+        var stored = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        var statements = prepare(new DateTimeOffset(stored));
+        var definitions = statements.Select(XapiActivityDefinitions.Collect).ToList();
+        var batchIds = statements.Select(s => s.Index.Id).Distinct().ToList();
+
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (connection is NpgsqlConnection)
-        {
-            await using var lockCommand = Command(connection, transaction, $"SELECT pg_advisory_xact_lock({LockClass}, @tenant)");
-            Add(lockCommand, "tenant", tenantId);
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
         // SQLite: Microsoft.Data.Sqlite begins transactions IMMEDIATE (not deferred), so the write lock is already held
-        // and the sequence read below cannot go stale.
-
-        long sequence = 0;
-        DateTime lastStored = DateTime.MinValue;
-        await using (var read = Command(connection, transaction, "SELECT sequence, stored FROM xapi_statements WHERE tenant_id = @tenant ORDER BY sequence DESC LIMIT 1"))
+        // and the reads below cannot go stale. PostgreSQL: the advisory lock, then the same reads, in one round trip.
+        var (sequence, lastStored, existing, voidedTargets) = connection is NpgsqlConnection npgsqlConnection
+            ? await LockAndReadAsync(npgsqlConnection, (NpgsqlTransaction)transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false)
+            : await ReadAsync(connection, transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false);
+        // Never before the previous stored: since/until and the sequence order agree. The Statements' JSON carries stored
+        // (and timestamp defaults to it), so a later instant means preparing them again.
+        if (lastStored > stored)
         {
-            Add(read, "tenant", tenantId);
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                sequence = reader.GetInt64(0);
-                lastStored = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
-            }
+            stored = lastStored;
+            statements = prepare(new DateTimeOffset(stored));
         }
-        // Millisecond precision (what the Statement JSON carries), never before the previous stored: since/until and
-        // the sequence order agree.
-        var now = DateTime.UtcNow;
-        now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-        var stored = now < lastStored ? lastStored : now;
-        var statements = prepare(new DateTimeOffset(stored));
 
-        var batchIds = statements.Select(s => s.Index.Id).Distinct().ToList();
-        var existing = await ExistingHashesAsync(connection, transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false);
-        // Targets of voiding Statements stored earlier (or earlier in this batch): a target that arrives after its
-        // voiding Statement is stored voided, so the outcome does not depend on arrival order.
-        var voidedTargets = await VoidedTargetsAsync(connection, transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false);
         foreach (var s in statements)
             if (existing.TryGetValue(s.Index.Id, out var hash) && hash != s.ContentHash)
                 return new XapiStoreResult(XapiStoreStatus.Conflict, [], s.Index.Id, stored); // disposing rolls back
@@ -108,12 +103,15 @@ public sealed class XapiStatementStore(RosterStore store)
         var written = new HashSet<string>(StringComparer.Ordinal);
         var rows = new List<StatementRow>(statements.Count);
         var voidingTargets = new List<string>();
+        var writtenDefinitions = new List<IReadOnlyList<XapiActivityDefinition>>(statements.Count);
         // The change-feed outbox (docs/decisions/0006-change-feed.md): one change per stored Statement, one "delete" per
         // Statement this batch voids (voiding is the LRS's deletion, D §2.3.2), recorded in this transaction.
         var changes = new List<(string Resource, string SourcedId, string Operation)>();
-        foreach (var s in statements)
+        for (var i = 0; i < statements.Count; i++)
         {
+            var s = statements[i];
             if (existing.ContainsKey(s.Index.Id) || !written.Add(s.Index.Id)) continue;
+            writtenDefinitions.Add(definitions[i]);
             var ix = s.Index;
             var arrivesVoided = ix.VoidsId is null && voidedTargets.Contains(ix.Id);
             rows.Add(new StatementRow(++sequence, s, arrivesVoided));
@@ -125,7 +123,7 @@ public sealed class XapiStatementStore(RosterStore store)
                 voidingTargets.Add(target);
             }
         }
-        if (connection is NpgsqlConnection npgsql) await InsertSetBasedAsync(npgsql, (NpgsqlTransaction)transaction, tenantId, stored, rows, cancellationToken).ConfigureAwait(false);
+        if (connection is NpgsqlConnection npgsql) await InsertCopyAsync(npgsql, tenantId, stored, rows, cancellationToken).ConfigureAwait(false);
         else await InsertRowByRowAsync(connection, transaction, tenantId, stored, rows, cancellationToken).ConfigureAwait(false);
 
         // D §2.3.2 / C §2.1.4: a voiding Statement marks its target voided — unless the target is itself a voiding
@@ -147,11 +145,70 @@ public sealed class XapiStatementStore(RosterStore store)
                     changes.Add((ChangeFeed.Statements, target, ChangeOperation.Delete));
             }
         }
-        await XapiActivityDefinitions.MergeAsync(connection, transaction, tenantId, statements.Where(p => written.Contains(p.Index.Id)), stored, cancellationToken).ConfigureAwait(false);
+        await XapiActivityDefinitions.MergeAsync(connection, transaction, tenantId, writtenDefinitions, stored, cancellationToken).ConfigureAwait(false);
         await ChangeLog.RecordRowsAsync(connection, transaction, tenantId, changes, stored, cancellationToken).ConfigureAwait(false);
         await XapiAttachmentStore.InsertAsync(connection, transaction, tenantId, attachments, stored, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new XapiStoreResult(XapiStoreStatus.Stored, [.. statements.Select(s => s.Index.Id)], null, stored);
+    }
+
+    /// <summary>What a batch reads under the tenant's lock: the last sequence and stored, the stored hashes of its ids, and which of its ids are voiding targets already.</summary>
+    private sealed record LockedState(long Sequence, DateTime LastStored, Dictionary<string, string> Existing, HashSet<string> VoidedTargets);
+
+    /// <summary>
+    /// PostgreSQL: the tenant's advisory lock and the three reads that must follow it, sent as one batch (one round trip
+    /// instead of four while the lock is held). The statements run in order, so the reads see every batch committed
+    /// before the lock was granted.
+    /// </summary>
+    private static async Task<LockedState> LockAndReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int tenantId,
+        List<string> ids, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({LockClass}, $1)") { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT sequence, stored FROM xapi_statements WHERE tenant_id = $1 ORDER BY sequence DESC LIMIT 1")
+            { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT id, content_hash FROM xapi_statements WHERE tenant_id = $1 AND id = ANY($2)")
+            { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId }, new NpgsqlParameter<string[]> { TypedValue = [.. ids] } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT voids_id FROM xapi_statements WHERE tenant_id = $1 AND voids_id = ANY($2)")
+            { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId }, new NpgsqlParameter<string[]> { TypedValue = [.. ids] } } });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's void row
+        long sequence = 0;
+        var lastStored = DateTime.MinValue;
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            sequence = reader.GetInt64(0);
+            lastStored = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
+        }
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var existing = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) existing[reader.GetString(0)] = reader.GetString(1);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var voided = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) voided.Add(reader.GetString(0));
+        return new LockedState(sequence, lastStored, existing, voided);
+    }
+
+    /// <summary>SQLite: the same reads as <see cref="LockAndReadAsync"/>, under the write lock the transaction already holds.</summary>
+    private static async Task<LockedState> ReadAsync(DbConnection connection, DbTransaction transaction, int tenantId, List<string> ids, CancellationToken cancellationToken)
+    {
+        long sequence = 0;
+        var lastStored = DateTime.MinValue;
+        await using (var read = Command(connection, transaction, "SELECT sequence, stored FROM xapi_statements WHERE tenant_id = @tenant ORDER BY sequence DESC LIMIT 1"))
+        {
+            Add(read, "tenant", tenantId);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sequence = reader.GetInt64(0);
+                lastStored = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
+            }
+        }
+        var existing = await ExistingHashesAsync(connection, transaction, tenantId, ids, cancellationToken).ConfigureAwait(false);
+        // Targets of voiding Statements stored earlier (or earlier in this batch): a target that arrives after its
+        // voiding Statement is stored voided, so the outcome does not depend on arrival order.
+        var voided = await VoidedTargetsAsync(connection, transaction, tenantId, ids, cancellationToken).ConfigureAwait(false);
+        return new LockedState(sequence, lastStored, existing, voided);
     }
 
     private sealed record StatementRow(long Sequence, PreparedStatement Statement, bool ArrivesVoided);
@@ -160,55 +217,62 @@ public sealed class XapiStatementStore(RosterStore store)
         [(XapiLinkKind.Agent, ix => ix.Agents), (XapiLinkKind.RelatedAgent, ix => ix.RelatedAgents), (XapiLinkKind.RelatedActivity, ix => ix.RelatedActivities)];
 
     /// <summary>
-    /// PostgreSQL: the batch's Statements and filter links in two statements over arrays (<c>unnest</c>), not one round
-    /// trip per row — the batch holds the tenant's lock while it writes, so round trips are what limit ingest.
+    /// PostgreSQL: the batch's Statements and filter links by binary COPY, not one round trip per row — the batch holds
+    /// the tenant's lock while it writes, so the time spent here bounds ingest. COPY (unlike <c>INSERT … SELECT FROM
+    /// unnest(arrays)</c>, which it replaced) fills heap pages several rows at a time (one WAL record per page, not per
+    /// row) and skips the executor's per-row projection; the rows and their index entries are the same.
     /// </summary>
-    private static async Task InsertSetBasedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int tenantId, DateTime stored,
-        List<StatementRow> rows, CancellationToken cancellationToken)
+    /// <remarks>COPY runs in the connection's open transaction (the batch's).</remarks>
+    private static async Task InsertCopyAsync(NpgsqlConnection connection, int tenantId, DateTime stored, List<StatementRow> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0) return;
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO xapi_statements (tenant_id, sequence, id, statement, content_hash, stored, voided, voids_id, ref_id, actor_ifi, verb_id, activity_id, registration) " +
-            "SELECT @tenant, r.sequence, r.id, r.statement, r.hash, @stored, r.voided, r.voids, r.ref, r.actor, r.verb, r.activity, r.registration " +
-            "FROM unnest(@sequences, @ids, @statements, @hashes, @voided, @voids, @refs, @actors, @verbs, @activities, @registrations) " +
-            "AS r(sequence, id, statement, hash, voided, voids, ref, actor, verb, activity, registration)", connection, transaction))
+        stored = DateTime.SpecifyKind(stored, DateTimeKind.Utc);
+        var linkCount = 0;
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY xapi_statements (tenant_id, sequence, id, statement, content_hash, stored, voided, voids_id, ref_id, actor_ifi, verb_id, activity_id, registration) FROM STDIN (FORMAT BINARY)",
+            cancellationToken).ConfigureAwait(false))
         {
-            insert.Parameters.Add(new NpgsqlParameter<int>("tenant", tenantId));
-            insert.Parameters.Add(new NpgsqlParameter("stored", NpgsqlDbType.TimestampTz) { Value = DateTime.SpecifyKind(stored, DateTimeKind.Utc) });
-            insert.Parameters.Add(new NpgsqlParameter<long[]>("sequences", [.. rows.Select(r => r.Sequence)]));
-            insert.Parameters.Add(new NpgsqlParameter<bool[]>("voided", [.. rows.Select(r => r.ArrivesVoided)]));
-            foreach (var (name, value) in new (string, Func<StatementRow, string?>)[]
+            foreach (var row in rows)
             {
-                ("ids", r => r.Statement.Index.Id), ("statements", r => r.Statement.Json), ("hashes", r => r.Statement.ContentHash),
-                ("voids", r => r.Statement.Index.VoidsId), ("refs", r => r.Statement.Index.RefId), ("actors", r => r.Statement.Index.ActorIfi),
-                ("verbs", r => r.Statement.Index.VerbId), ("activities", r => r.Statement.Index.ActivityId), ("registrations", r => r.Statement.Index.Registration),
-            })
-            {
-                insert.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(value).ToArray() });
+                var ix = row.Statement.Index;
+                linkCount += ix.Agents.Count + ix.RelatedAgents.Count + ix.RelatedActivities.Count;
+                await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(tenantId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Sequence, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(ix.Id, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Statement.Json, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Statement.ContentHash, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(stored, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.ArrivesVoided, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(writer, ix.VoidsId, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(writer, ix.RefId, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(writer, ix.ActorIfi, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(ix.VerbId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(writer, ix.ActivityId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(writer, ix.Registration, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
             }
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
-        var kinds = new List<string>();
-        var values = new List<string>();
-        var sequences = new List<long>();
-        foreach (var row in rows)
-            foreach (var (kind, select) in LinkKinds)
-                foreach (var value in select(row.Statement.Index))
-                {
-                    kinds.Add(kind);
-                    values.Add(value);
-                    sequences.Add(row.Sequence);
-                }
-        if (kinds.Count == 0) return;
-        await using var link = new NpgsqlCommand(
-            "INSERT INTO xapi_statement_links (tenant_id, kind, value, sequence) SELECT @tenant, l.kind, l.value, l.sequence " +
-            "FROM unnest(@kinds, @values, @sequences) AS l(kind, value, sequence)", connection, transaction);
-        link.Parameters.Add(new NpgsqlParameter<int>("tenant", tenantId));
-        link.Parameters.Add(new NpgsqlParameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = kinds.ToArray() });
-        link.Parameters.Add(new NpgsqlParameter("values", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() });
-        link.Parameters.Add(new NpgsqlParameter<long[]>("sequences", [.. sequences]));
-        await link.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (linkCount == 0) return;
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY xapi_statement_links (tenant_id, kind, value, sequence) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in rows)
+                foreach (var (kind, select) in LinkKinds)
+                    foreach (var value in select(row.Statement.Index))
+                    {
+                        await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                        await writer.WriteAsync(tenantId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                        await writer.WriteAsync(kind, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                        await writer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                        await writer.WriteAsync(row.Sequence, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                    }
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter writer, string? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken);
 
     /// <summary>SQLite: prepared single-row INSERTs — in-process, so a row costs no round trip.</summary>
     private static async Task InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, int tenantId, DateTime stored,

@@ -106,7 +106,7 @@ public sealed class StatementChangeTests
         await using var db = await TestStore.CreateAsync(provider);
         var statements = new XapiStatementStore(db.Store);
         var before = await CounterAsync(db);
-        // The preparation runs inside the batch's transaction (after the lock): a failure there must leave no trace.
+        // The preparation runs before the lock, and again inside the batch's transaction when a later stored committed meanwhile: a failure must leave no trace.
         await Assert.ThrowsAnyAsync<Exception>(() => statements.StoreAsync(db.TenantId, stored =>
         {
             var prepared = Prepare(Statement(NewId()))(stored);

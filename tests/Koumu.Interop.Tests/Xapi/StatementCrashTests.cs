@@ -50,7 +50,7 @@ public sealed class StatementCrashTests(ITestOutputHelper output)
             http.Timeout = TimeSpan.FromMinutes(5);
             var post = http.PostAsync("/xapi/statements", new StringContent(body, Encoding.UTF8, "application/json"));
 
-            // Kill once the batch's transaction holds the tenant lock (advisory 7401) and its backend is inserting Statements.
+            // Kill once the batch's transaction holds the tenant lock (advisory 7401) and its backend is copying Statements in.
             var tenantId = (await isolated.Store.FindTenantAsync(tenant))!.Value;
             await using var probe = new NpgsqlConnection(connection);
             await probe.OpenAsync();
@@ -110,7 +110,7 @@ public sealed class StatementCrashTests(ITestOutputHelper output)
     {
         await using var command = new NpgsqlCommand(
             "SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid " +
-            "WHERE l.locktype = 'advisory' AND l.classid = 7401 AND l.objid = @t AND l.granted AND a.query LIKE 'INSERT INTO xapi_statement%'", probe);
+            "WHERE l.locktype = 'advisory' AND l.classid = 7401 AND l.objid = @t AND l.granted AND a.query LIKE 'COPY xapi_statement%'", probe);
         command.Parameters.AddWithValue("t", tenantId);
         return (long)(await command.ExecuteScalarAsync())! > 0;
     }

@@ -36,6 +36,55 @@ public sealed class StatementStoreTests
     }
 
     [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_batch_prepared_before_a_later_batch_committed_is_prepared_again_so_stored_never_goes_back(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var statements = new XapiStatementStore(db.Store);
+        var (early, late) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        var instants = new List<DateTimeOffset>();
+        XapiStoreResult? lateResult = null;
+        // The early batch is prepared (before the tenant's lock is taken), then — before it gets the lock — another
+        // batch commits with a later stored instant.
+        var result = await statements.StoreAsync(db.TenantId, stored =>
+        {
+            instants.Add(stored);
+            if (instants.Count == 1)
+            {
+                Thread.Sleep(5);
+                lateResult = statements.StoreAsync(db.TenantId, Prepare(Statement(late)), default).GetAwaiter().GetResult();
+            }
+            return Prepare(Statement(early))(stored);
+        }, default);
+
+        Assert.Equal(XapiStoreStatus.Stored, result.Status);
+        Assert.Equal(2, instants.Count); // prepared again under the lock
+        Assert.True(lateResult!.Stored > instants[0].UtcDateTime);
+        Assert.Equal(lateResult.Stored, result.Stored);
+        Assert.Equal(lateResult.Stored, instants[1].UtcDateTime);
+        var stored = (await statements.GetAsync(db.TenantId, early, voided: false, default))!;
+        var lateStored = (await statements.GetAsync(db.TenantId, late, voided: false, default))!;
+        Assert.True(stored.Sequence > lateStored.Sequence);
+        Assert.Equal(result.Stored, stored.Stored);
+        // The JSON carries the instant it was stored with (and timestamp defaults to it), not the first preparation's.
+        var json = JsonNode.Parse(stored.Json)!;
+        Assert.Equal(XapiFormats.FormatTimestamp(new DateTimeOffset(result.Stored)), json["stored"]!.GetValue<string>());
+        Assert.Equal(XapiFormats.FormatTimestamp(new DateTimeOffset(result.Stored)), json["timestamp"]!.GetValue<string>());
+    }
+
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_batch_prepared_after_the_last_commit_is_prepared_once(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var statements = new XapiStatementStore(db.Store);
+        var first = await statements.StoreAsync(db.TenantId, Prepare(Statement(Guid.NewGuid().ToString())), default);
+        await Task.Delay(5);
+        var calls = 0;
+        var second = await statements.StoreAsync(db.TenantId, stored => { calls++; return Prepare(Statement(Guid.NewGuid().ToString()))(stored); }, default);
+        Assert.Equal(1, calls);
+        Assert.True(second.Stored > first.Stored);
+    }
+
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Voiding_marks_the_target_voided_but_never_a_voiding_statement(string provider)
     {
         await using var db = await TestStore.CreateAsync(provider);

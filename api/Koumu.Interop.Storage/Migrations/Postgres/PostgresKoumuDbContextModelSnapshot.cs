@@ -1109,8 +1109,6 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
 
                     b.HasKey("TenantId", "Kind", "Value", "Sequence");
 
-                    b.HasIndex("TenantId", "Sequence");
-
                     b.ToTable("xapi_statement_links", (string)null);
                 });
 
@@ -2790,15 +2788,6 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementLink", b =>
-                {
-                    b.HasOne("Koumu.Interop.Storage.Xapi.XapiStatementRow", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "Sequence")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

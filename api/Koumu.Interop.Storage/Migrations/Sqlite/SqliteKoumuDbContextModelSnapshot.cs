@@ -1071,8 +1071,6 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
 
                     b.HasKey("TenantId", "Kind", "Value", "Sequence");
 
-                    b.HasIndex("TenantId", "Sequence");
-
                     b.ToTable("xapi_statement_links", (string)null);
                 });
 
@@ -2675,15 +2673,6 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Koumu.Interop.Storage.Xapi.XapiStatementLink", b =>
-                {
-                    b.HasOne("Koumu.Interop.Storage.Xapi.XapiStatementRow", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "Sequence")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
