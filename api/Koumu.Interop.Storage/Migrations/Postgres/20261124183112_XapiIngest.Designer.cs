@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Koumu.Interop.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKoumuDbContext))]
-    [Migration("20261124172346_XapiIngest")]
+    [Migration("20261124183112_XapiIngest")]
     partial class XapiIngest
     {
         /// <inheritdoc />
@@ -116,68 +116,6 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasFilter("\"status\" = 'open'");
 
                     b.ToTable("attendance_alerts", (string)null);
-                });
-
-            modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceAuditRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("character varying(8)")
-                        .HasColumnName("action");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<string>("Classification")
-                        .IsRequired()
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("classification");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("client_id");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("integer")
-                        .HasColumnName("count");
-
-                    b.Property<string>("Resource")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("resource");
-
-                    b.Property<string>("SchoolSourcedId")
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("school_sourced_id");
-
-                    b.Property<string>("Subject")
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("subject");
-
-                    b.Property<int>("TenantId")
-                        .HasColumnType("integer")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId", "At");
-
-                    b.ToTable("attendance_audit", (string)null);
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceCalendarRow", b =>
@@ -438,6 +376,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "DateLastModified");
 
                     b.HasIndex("TenantId", "SchoolSourcedId", "Date")
                         .HasFilter("\"is_current\"");
@@ -2721,15 +2661,6 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceAlertRow", b =>
-                {
-                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceAuditRow", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()

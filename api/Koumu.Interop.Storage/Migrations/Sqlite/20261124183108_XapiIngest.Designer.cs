@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Koumu.Interop.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKoumuDbContext))]
-    [Migration("20261124172447_XapiIngest")]
+    [Migration("20261124183108_XapiIngest")]
     partial class XapiIngest
     {
         /// <inheritdoc />
@@ -106,66 +106,6 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .HasFilter("\"status\" = 'open'");
 
                     b.ToTable("attendance_alerts", (string)null);
-                });
-
-            modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceAuditRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("action");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("at");
-
-                    b.Property<string>("Classification")
-                        .IsRequired()
-                        .HasMaxLength(4)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("classification");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("client_id");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("count");
-
-                    b.Property<string>("Resource")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("resource");
-
-                    b.Property<string>("SchoolSourcedId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("school_sourced_id");
-
-                    b.Property<string>("Subject")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject");
-
-                    b.Property<int>("TenantId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId", "At");
-
-                    b.ToTable("attendance_audit", (string)null);
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceCalendarRow", b =>
@@ -417,6 +357,8 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "DateLastModified");
 
                     b.HasIndex("TenantId", "SchoolSourcedId", "Date")
                         .HasFilter("\"is_current\"");
@@ -2604,15 +2546,6 @@ namespace Koumu.Interop.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceAlertRow", b =>
-                {
-                    b.HasOne("Koumu.Interop.Storage.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Koumu.Interop.Storage.Attendance.AttendanceAuditRow", b =>
                 {
                     b.HasOne("Koumu.Interop.Storage.Tenant", null)
                         .WithMany()
