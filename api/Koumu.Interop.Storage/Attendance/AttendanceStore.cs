@@ -527,7 +527,8 @@ public sealed partial class AttendanceStore(RosterStore store)
             .GroupBy(e => e.PupilSourcedId, StringComparer.Ordinal)
             .Where(g => classSourcedId is null || g.Any(e => e.ClassSourcedId == classSourcedId))
             .ToDictionary(g => g.Key, g => Intervals(g), StringComparer.Ordinal);
-        var marks = new Dictionary<string, List<PupilMark>>(StringComparer.Ordinal);
+        // One list per enrolled pupil up front: one dictionary lookup per row (a school's year is ~200,000 rows).
+        var marks = enrolments.Keys.ToDictionary(k => k, _ => new List<PupilMark>(), StringComparer.Ordinal);
         if (enrolments.Count == 0) return (calendar, enrolments, marks);
 
         await using (var command = Command(connection, null, ""))
@@ -545,9 +546,7 @@ public sealed partial class AttendanceStore(RosterStore store)
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var pupilId = reader.GetString(0);
-                if (!enrolments.ContainsKey(pupilId)) continue;
-                if (!marks.TryGetValue(pupilId, out var list)) marks[pupilId] = list = [];
+                if (!marks.TryGetValue(reader.GetString(0), out var list)) continue;
                 var period = reader.GetInt32(2);
                 AttendanceCodes.TryParse(reader.GetString(3), out var code);
                 var mark = new AttendanceMark

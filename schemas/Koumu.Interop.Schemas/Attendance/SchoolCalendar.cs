@@ -74,6 +74,28 @@ public sealed class SchoolCalendar
         }
     }
 
+    private readonly Dictionary<(int Year, string? Grade, string? Class), CalendarDayKind[]> _years = [];
+    private readonly Lock _yearsLock = new();
+
+    /// <summary>
+    /// Every day of a 年度 (index 0 = April 1) as <see cref="Resolve"/> sees it for one grade and class — computed once
+    /// per calendar and (grade, class) and shared by the class's pupils: a school's yearly record resolves 365 days for
+    /// each of ~1,000 pupils, and most of them share a few dozen classes.
+    /// </summary>
+    public CalendarDayKind[] ResolveYear(int schoolYear, string? grade, string? classSourcedId)
+    {
+        lock (_yearsLock)
+        {
+            if (_years.TryGetValue((schoolYear, grade, classSourcedId), out var cached)) return cached;
+            var start = SchoolYear.Start(schoolYear);
+            var days = SchoolYear.End(schoolYear).DayNumber - start.DayNumber + 1;
+            var kinds = new CalendarDayKind[days];
+            for (var i = 0; i < days; i++) kinds[i] = Resolve(start.AddDays(i), grade, classSourcedId);
+            _years[(schoolYear, grade, classSourcedId)] = kinds;
+            return kinds;
+        }
+    }
+
     /// <summary>What <paramref name="date"/> is for a pupil of <paramref name="grade"/> in <paramref name="classSourcedId"/>.</summary>
     public CalendarDayKind Resolve(DateOnly date, string? grade, string? classSourcedId)
     {

@@ -167,36 +167,51 @@ public static class YorokuDerivation
         var start = SchoolYear.Start(schoolYear);
         var end = SchoolYear.End(schoolYear);
 
-        var days = new Dictionary<DateOnly, AttendanceMark>();
-        var periods = new Dictionary<DateOnly, List<(int Period, AttendanceMark Mark)>>();
+        // Arrays by day of the 年度 rather than dictionaries: a school's yearly record walks 365 days for every pupil.
+        var count = end.DayNumber - start.DayNumber + 1;
+        var days = new AttendanceMark?[count];
+        List<(int Period, AttendanceMark Mark)>?[]? periods = null;
         foreach (var m in marks)
         {
             if (m.Date < start || m.Date > end) continue;
+            var index = m.Date.DayNumber - start.DayNumber;
             if (m.Period is { } p)
             {
-                if (!periods.TryGetValue(m.Date, out var list)) periods[m.Date] = list = [];
-                list.Add((p, m.Mark));
+                periods ??= new List<(int, AttendanceMark)>?[count];
+                (periods[index] ??= []).Add((p, m.Mark));
             }
-            else if (!days.TryAdd(m.Date, m.Mark))
+            else if (days[index] is not null)
                 throw new ArgumentException($"Two current day records for {m.Date:yyyy-MM-dd}: only the latest version of a slot is derived.", nameof(marks));
+            else days[index] = m.Mark;
         }
 
         var conflicts = new List<YorokuConflict>();
         var months = new List<(int Year, int Month, YorokuTally Tally)>();
         YorokuTally? month = null;
-        for (var date = start; date <= end; date = date.AddDays(1))
+        EnrolmentInterval? resolvedFor = null;
+        CalendarDayKind[]? kinds = null;
+        for (var i = 0; i < count; i++)
         {
+            var date = start.AddDays(i);
             if (month is null || date.Day == 1)
             {
                 month = new YorokuTally();
                 months.Add((date.Year, date.Month, month));
             }
-            var interval = enrolments.FirstOrDefault(e => e.Covers(date));
-            days.TryGetValue(date, out var mark);
-            periods.TryGetValue(date, out var periodMarks);
+            EnrolmentInterval? interval = null;
+            foreach (var e in enrolments)
+                if (e.Covers(date))
+                {
+                    interval = e;
+                    break;
+                }
             if (interval is null) continue; // transfers in and out count only their own days
-            var kind = calendar.Resolve(date, interval.Grade, interval.ClassSourcedId);
-            ClassifyDay(date, kind, mark, periodMarks, options, month, conflicts);
+            if (!ReferenceEquals(interval, resolvedFor))
+            {
+                kinds = calendar.ResolveYear(schoolYear, interval.Grade, interval.ClassSourcedId);
+                resolvedFor = interval;
+            }
+            ClassifyDay(date, kinds![i], days[i], periods?[i], options, month, conflicts);
         }
 
         var year = new YorokuTally();
