@@ -157,6 +157,89 @@ public abstract class AttendanceExchangeApiSpecification
         Assert.Contains(audit, a => (a.Action, a.Resource) == ("write", "attendance.alerts"));
     }
 
+    /// <summary>
+    /// <c>GET …/warnings</c> goes through the same query engine as the records (issue #6 point 7): filter, sort, fields,
+    /// paging with X-Total-Count and next links, imsx errors — and the kinds a client may not see stay hidden whatever the
+    /// filter says (an OR must not reach NURSE_ROOM_VISITS without the health scope).
+    /// </summary>
+    [SkippableFact]
+    public async Task Alerts_are_filtered_sorted_projected_and_paged_by_the_query_engine_without_widening()
+    {
+        var tenant = await _hub.NewTenantAsync();
+        using var board = await ClientAsync(tenant);
+        await SetUpSchoolAsync(board);
+        await PostRecordsAsync(board, "org-school", [
+            .. Enumerable.Range(0, 5).Select(i => $$"""{"pupilSourcedId":"s1","date":"{{D(i)}}","code":"ABSENT_OTHER"}"""),
+            .. Enumerable.Range(0, 5).Select(i => $$"""{"pupilSourcedId":"s3","date":"{{D(i)}}","code":"PRESENT","modifiers":["NURSE_ROOM"]}""")]);
+        using (var evaluate = await board.PostAsync($"{V1}/warnings/evaluate?asOf={D(4)}", null)) Assert.Equal(HttpStatusCode.OK, evaluate.StatusCode);
+
+        using var health = await ClientAsync(tenant, ["org-school"], KoumuScopes.AttendanceRead, KoumuScopes.AttendanceHealthRead);
+        var all = await AlertsAsync(health, "limit=100");
+        Assert.Contains(all, a => a["kind"]!.GetValue<string>() == "NURSE_ROOM_VISITS");
+        Assert.True(all.Count >= 3, string.Join("\n", all));
+
+        // filter
+        var consecutive = await AlertsAsync(health, "filter=" + Uri.EscapeDataString("kind='CONSECUTIVE_ABSENCES'"));
+        Assert.Equal(all.Count(a => a["kind"]!.GetValue<string>() == "CONSECUTIVE_ABSENCES"), consecutive.Count);
+        Assert.All(consecutive, a => Assert.Equal("CONSECUTIVE_ABSENCES", a["kind"]!.GetValue<string>()));
+        var s1 = await AlertsAsync(health, "filter=" + Uri.EscapeDataString("pupil.sourcedId='s1' AND value>='3'"));
+        Assert.All(s1, a => Assert.Equal("s1", a["pupil"]!["sourcedId"]!.GetValue<string>()));
+        Assert.NotEmpty(s1);
+
+        // sort: values never increase, ties broken the same way every time
+        var byValue = await AlertsAsync(health, "sort=value&orderBy=desc");
+        var values = byValue.Select(a => a["value"]!.GetValue<double>()).ToList();
+        Assert.Equal(values.OrderByDescending(v => v), values);
+        Assert.Equal(byValue.Select(a => a["sourcedId"]!.GetValue<string>()), (await AlertsAsync(health, "sort=value&orderBy=desc")).Select(a => a["sourcedId"]!.GetValue<string>()));
+
+        // fields
+        var projected = await AlertsAsync(health, "fields=sourcedId,kind");
+        Assert.All(projected, a => Assert.Equal(["kind", "sourcedId"], a.Select(p => p.Key).Order(StringComparer.Ordinal)));
+
+        // paging: one alert a page, following rel="next", visits every alert once and agrees with X-Total-Count
+        var seen = new List<string>();
+        for (var next = $"{V1}/warnings?limit=1"; next is not null;)
+        {
+            using var page = await health.GetAsync(next);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal(all.Count.ToString(CultureInfo.InvariantCulture), page.Headers.GetValues("X-Total-Count").Single());
+            seen.AddRange((await BodyAsync(page))["alerts"]!.AsArray().Select(a => a!["sourcedId"]!.GetValue<string>()));
+            var link = page.Headers.TryGetValues("Link", out var links) ? string.Join(", ", links) : "";
+            var match = System.Text.RegularExpressions.Regex.Match(link, "<([^>]+)>; rel=\"next\"");
+            next = match.Success ? new Uri(match.Groups[1].Value).PathAndQuery : null;
+            Assert.True(seen.Count <= all.Count, "paging does not end");
+        }
+        Assert.Equal(all.Select(a => a["sourcedId"]!.GetValue<string>()).Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+
+        // errors
+        foreach (var (query, codeMinor) in new[]
+                 {
+                     ("filter=" + Uri.EscapeDataString("evidence='x'"), "invalid_filter_field"),
+                     ("filter=" + Uri.EscapeDataString("value>'many'"), "invalid_filter_field"),
+                     ("fields=sourcedId,secret", "invalid_selection_field"),
+                 })
+        {
+            using var response = await health.GetAsync($"{V1}/warnings?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var minor = (await BodyAsync(response))["imsx_CodeMinor"]!["imsx_codeMinorField"]![0]!;
+            Assert.Equal(codeMinor, minor["imsx_codeMinorFieldValue"]!.GetValue<string>());
+        }
+
+        // no widening: without the health scope, an OR naming the hidden kind still shows none of it
+        using var school = await ClientAsync(tenant, ["org-school"], KoumuScopes.AttendanceRead);
+        var widened = await AlertsAsync(school, "filter=" + Uri.EscapeDataString("kind='NURSE_ROOM_VISITS' OR kind='CONSECUTIVE_ABSENCES'"));
+        Assert.DoesNotContain(widened, a => a["kind"]!.GetValue<string>() == "NURSE_ROOM_VISITS");
+        Assert.Equal(consecutive.Count, widened.Count);
+
+        async Task<List<JsonObject>> AlertsAsync(HttpClient http, string query)
+        {
+            using var response = await http.GetAsync($"{V1}/warnings?{query}");
+            var body = await BodyAsync(response);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{query}: {(int)response.StatusCode} {body}");
+            return [.. body["alerts"]!.AsArray().Select(a => a!.AsObject())];
+        }
+    }
+
     // ------------------------------------------------------------------ withdraw
 
     [SkippableFact]
