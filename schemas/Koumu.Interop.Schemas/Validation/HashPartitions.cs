@@ -85,8 +85,6 @@ internal sealed class HashPartitions(SpillBudget budget) : IDisposable
     private long _reserved;
     private FileStream? _file;
 
-    public long TotalCount { get; private set; }
-
     public static int PartitionOf(UInt128 hash) => (int)(hash >> (128 - Bits));
 
     public void Add(UInt128 hash, long tag) => Add(PartitionOf(hash), hash, tag);
@@ -94,13 +92,10 @@ internal sealed class HashPartitions(SpillBudget budget) : IDisposable
     /// <summary>Adds a key to a partition chosen by the caller (a key that is not itself a hash, e.g. a UUID, partitioned by its hash).</summary>
     public void Add(int partition, UInt128 key, long tag)
     {
-        var p = partition;
-        var hash = key;
-        var chunk = _open[p] ??= new HashEntry[ChunkEntries];
-        chunk[_fill[p]++] = new HashEntry(hash, tag);
-        _sizes[p]++;
-        TotalCount++;
-        if (_fill[p] == ChunkEntries) Seal(p, chunk);
+        var chunk = _open[partition] ??= new HashEntry[ChunkEntries];
+        chunk[_fill[partition]++] = new HashEntry(key, tag);
+        _sizes[partition]++;
+        if (_fill[partition] == ChunkEntries) Seal(partition, chunk);
     }
 
     /// <summary>How many entries partition <paramref name="partition"/> holds (to size a table before loading it).</summary>
