@@ -58,7 +58,7 @@ public sealed class TestStore : IAsyncDisposable
         await PostgresDatabaseAsync(); // skips or fails exactly like the shared database when PostgreSQL is missing
         await using var admin = new NpgsqlConnection(PostgresServerConnection);
         await admin.OpenAsync();
-        var name = $"koumu_test_iso_{Guid.NewGuid():N}";
+        var name = $"koumu_test_iso_{Environment.ProcessId}_{Guid.NewGuid():N}";
         await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin)) await create.ExecuteNonQueryAsync();
         // Every isolated database gets its own Npgsql pool, kept for the rest of the run: idle connections are closed after
         // a few seconds so that hundreds of finished fixtures do not hold PostgreSQL's max_connections (53300).
@@ -74,6 +74,48 @@ public sealed class TestStore : IAsyncDisposable
     /// <summary>Another tenant in the same database (tenant isolation tests).</summary>
     public async Task<int> CreateOtherTenantAsync(string code) => await Store.EnsureTenantAsync(code, "Other board");
 
+    /// <summary>
+    /// Drops the databases of earlier test runs whose process is gone (the test host is killed at the end of a run, so a
+    /// run cannot drop its own): a developer machine running the suite again and again must not collect thousands of
+    /// ≈ 10 MB databases. Only on a local server, where the process id in a database's name is one of this machine's.
+    /// </summary>
+    private static async Task DropAbandonedDatabasesAsync(NpgsqlConnection admin)
+    {
+        if (admin.Host is not ("127.0.0.1" or "localhost" or "::1")) return;
+        var abandoned = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'koumu\\_test\\_%'", admin))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var name = reader.GetString(0);
+                // koumu_test_{yyyyMMddHHmmss}_{pid} and koumu_test_iso_{pid}_{guid}
+                var parts = name.Split('_');
+                var pidText = parts.Length >= 4 && parts[2] == "iso" ? parts[3] : parts.Length == 4 ? parts[3] : null;
+                if (!int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId) continue;
+                if (!ProcessAlive(pid)) abandoned.Add(name);
+            }
+        }
+        foreach (var name in abandoned)
+        {
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static bool ProcessAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     public static string PostgresServerConnection =>
         Environment.GetEnvironmentVariable("KOUMU_TEST_POSTGRES") ?? "Host=127.0.0.1;Username=postgres;Password=postgres";
 
@@ -88,6 +130,7 @@ public sealed class TestStore : IAsyncDisposable
             {
                 await using var admin = new NpgsqlConnection(server + ";Timeout=5");
                 await admin.OpenAsync();
+                await DropAbandonedDatabasesAsync(admin);
                 var name = $"koumu_test_{DateTime.UtcNow:yyyyMMddHHmmss}_{Environment.ProcessId}";
                 await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin)) await create.ExecuteNonQueryAsync();
                 var connection = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
