@@ -85,10 +85,14 @@ public sealed class YorokuTally
     /// <summary>出席日数 P, counted from the days the pupil attended or was deemed present (equals R − A).</summary>
     public int PresentDays { get; internal set; }
 
-    /// <summary>出席扱い (内数 of 出席日数) by kind.</summary>
-    public Dictionary<DeemedAttendanceKind, int> DeemedByKind { get; } = [];
+    // Created on first use: a school's yearly record makes 13 tallies per pupil and most never see 出席扱い or online lessons.
+    private Dictionary<DeemedAttendanceKind, int>? _deemedByKind;
+    private SortedSet<OnlineLessonMethod>? _onlineMethods;
 
-    public int DeemedDays => DeemedByKind.Values.Sum();
+    /// <summary>出席扱い (内数 of 出席日数) by kind.</summary>
+    public Dictionary<DeemedAttendanceKind, int> DeemedByKind => _deemedByKind ??= [];
+
+    public int DeemedDays => _deemedByKind?.Values.Sum() ?? 0;
 
     /// <summary>別記 オンライン特例授業 ① 実施日数.</summary>
     public int OnlineLessonDays { get; internal set; }
@@ -97,7 +101,7 @@ public sealed class YorokuTally
     public int OnlineParticipationDays { get; internal set; }
 
     /// <summary>別記 ③ 実施方法 (the methods used).</summary>
-    public SortedSet<OnlineLessonMethod> OnlineMethods { get; } = [];
+    public SortedSet<OnlineLessonMethod> OnlineMethods => _onlineMethods ??= [];
 
     /// <summary>遅刻 (for 備考).</summary>
     public int LateCount { get; internal set; }
@@ -129,10 +133,11 @@ public sealed class YorokuTally
         AbsentAccidentUnnotified += other.AbsentAccidentUnnotified;
         AbsentOther += other.AbsentOther;
         PresentDays += other.PresentDays;
-        foreach (var (kind, n) in other.DeemedByKind) DeemedByKind[kind] = DeemedByKind.GetValueOrDefault(kind) + n;
+        if (other._deemedByKind is not null)
+            foreach (var (kind, n) in other._deemedByKind) DeemedByKind[kind] = DeemedByKind.GetValueOrDefault(kind) + n;
         OnlineLessonDays += other.OnlineLessonDays;
         OnlineParticipationDays += other.OnlineParticipationDays;
-        OnlineMethods.UnionWith(other.OnlineMethods);
+        if (other._onlineMethods is not null) OnlineMethods.UnionWith(other._onlineMethods);
         LateCount += other.LateCount;
         EarlyLeaveCount += other.EarlyLeaveCount;
         NurseRoomDays += other.NurseRoomDays;
@@ -185,26 +190,36 @@ public static class YorokuDerivation
             else days[index] = m.Mark;
         }
 
+        // Each enrolment interval as day indexes of the 年度 (inclusive), in the caller's order: on a day two intervals
+        // cover, the first one wins, as EnrolmentInterval.Covers would decide day by day.
+        var intervals = new (int First, int Last, EnrolmentInterval Interval)[enrolments.Count];
+        for (var k = 0; k < intervals.Length; k++)
+        {
+            var e = enrolments[k];
+            intervals[k] = (e.Begin is { } b ? Math.Max(0, b.DayNumber - start.DayNumber) : 0,
+                e.End is { } f ? Math.Min(count - 1, f.DayNumber - start.DayNumber) : count - 1, e);
+        }
+
         var conflicts = new List<YorokuConflict>();
-        var months = new List<(int Year, int Month, YorokuTally Tally)>();
+        var months = new List<(int Year, int Month, YorokuTally Tally)>(12);
         YorokuTally? month = null;
         EnrolmentInterval? resolvedFor = null;
         CalendarDayKind[]? kinds = null;
-        for (var i = 0; i < count; i++)
+        var date = start;
+        for (var i = 0; i < count; i++, date = date.AddDays(1))
         {
-            var date = start.AddDays(i);
             if (month is null || date.Day == 1)
             {
                 month = new YorokuTally();
                 months.Add((date.Year, date.Month, month));
             }
             EnrolmentInterval? interval = null;
-            foreach (var e in enrolments)
-                if (e.Covers(date))
-                {
-                    interval = e;
-                    break;
-                }
+            for (var k = 0; k < intervals.Length; k++)
+            {
+                if (i < intervals[k].First || i > intervals[k].Last) continue;
+                interval = intervals[k].Interval;
+                break;
+            }
             if (interval is null) continue; // transfers in and out count only their own days
             if (!ReferenceEquals(interval, resolvedFor))
             {

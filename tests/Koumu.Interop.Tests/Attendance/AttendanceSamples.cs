@@ -55,8 +55,18 @@ internal static class AttendanceSamples
                 random.Next(4) == 0 ? CalendarDayKind.SchoolDay : CalendarDayKind.ClassClosure));
         }
         var enrolments = new List<EnrolmentInterval>();
-        switch (random.Next(4))
+        switch (random.Next(5))
         {
+            case 4:
+                // Any intervals, in any order: overlapping, starting before the 年度, ending after it, or wholly outside it
+                // (the first interval that covers a day decides its grade and class).
+                for (var n = 1 + random.Next(3); n > 0; n--)
+                {
+                    DateOnly? begin = random.Next(4) == 0 ? null : start.AddDays(random.Next(-60, 420));
+                    DateOnly? end = random.Next(4) == 0 ? null : (begin ?? start).AddDays(random.Next(-30, 400));
+                    enrolments.Add(new(begin, end, random.Next(2) == 0 ? "P3" : "P4", random.Next(2) == 0 ? "class-3-1" : "class-3-2"));
+                }
+                break;
             case 0: enrolments.Add(new(null, null, "P3", "class-3-1")); break;
             case 1: enrolments.Add(new(start.AddDays(random.Next(200)), null, "P3", "class-3-1")); break; // transfer in
             case 2: enrolments.Add(new(null, start.AddDays(random.Next(365)), "P3", "class-3-1")); break; // transfer out
