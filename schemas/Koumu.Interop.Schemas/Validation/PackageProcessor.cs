@@ -27,7 +27,7 @@ public sealed partial class PackageProcessor
     private readonly Dictionary<string, HashPartitions> _ids = new(StringComparer.Ordinal);
     private readonly SpillBudget _budget;
     private ISet<string> _brokenFiles => _profileContext!.BrokenFiles;
-    private readonly Dictionary<string, Dictionary<string, (string File, long Line, string Column)>> _external = new(StringComparer.Ordinal);
+    private readonly ExternalReferences _external;
     private readonly List<FileSummary> _summaries = [];
     private Manifest? _manifest;
     private ProfileContext? _profileContext;
@@ -40,6 +40,7 @@ public sealed partial class PackageProcessor
         _store = store;
         _problems = new ProblemCollector(options.Limits.MaxProblemsKept);
         _budget = new SpillBudget(options.Limits.MaxIdMemoryBytes);
+        _external = new ExternalReferences(_budget);
     }
 
     /// <summary>Validates <paramref name="source"/> and, while it has no error, streams its records to <paramref name="sink"/>.</summary>
@@ -61,6 +62,7 @@ public sealed partial class PackageProcessor
             foreach (var set in processor._ids.Values) set.Dispose();
             processor._ids.Clear();
             processor._profileContext?.ReleasePartitions();
+            processor._external.Dispose();
             processor._budget.Dispose();
         }
         return new ProcessingResult
@@ -114,7 +116,7 @@ public sealed partial class PackageProcessor
         }
 
         foreach (var rule in _options.Profile.Rules) rule.Complete(_profileContext, _problems);
-        await ResolveExternalReferencesAsync(ct).ConfigureAwait(false);
+        await _external.ResolveAsync(_store, _problems, ct).ConfigureAwait(false);
     }
 
     private StreamReader OpenText(string fileName)
@@ -663,9 +665,7 @@ public sealed partial class PackageProcessor
             _problems.Report(Rules.Unresolved.At(file, line, column, id, id, target.Name, "", ""));
             return;
         }
-        if (!_external.TryGetValue(target.Name, out var pending))
-            _external[target.Name] = pending = new Dictionary<string, (string, long, string)>(StringComparer.Ordinal);
-        pending.TryAdd(id, (file, line, column));
+        _external.Add(target.Name, id, file, line, column);
     }
 
     private enum DeferredKind { Duplicate, Unresolved, ToDeleted }
@@ -816,34 +816,6 @@ public sealed partial class PackageProcessor
             }
         }
         return texts;
-    }
-
-    private async Task ResolveExternalReferencesAsync(CancellationToken ct)
-    {
-        foreach (var (targetName, pending) in _external)
-        {
-            var target = CsvBinding.FindAny(targetName)!;
-            if (_store is null)
-            {
-                var reported = 0;
-                foreach (var (id, (file, line, column)) in pending)
-                {
-                    if (reported++ == 100) break;
-                    _problems.Report(Rules.Unverifiable.At(file, line, column, id, id, targetName));
-                }
-                continue;
-            }
-            foreach (var chunk in pending.Keys.Chunk(5_000))
-            {
-                var found = await _store.FindActiveAsync(target, chunk, ct).ConfigureAwait(false);
-                foreach (var id in chunk)
-                {
-                    if (found.Contains(id)) continue;
-                    var (file, line, column) = pending[id];
-                    _problems.Report(Rules.Unresolved.At(file, line, column, id, id, targetName, " or the store", "・既存データ"));
-                }
-            }
-        }
     }
 
     private async Task CheckHierarchyAsync(CsvFileDefinition def, ProcessingMode mode, Dictionary<string, (string? Parent, long Line)> hierarchy, CancellationToken ct)

@@ -89,6 +89,84 @@ public sealed class SpilledReferenceTests
         Assert.All(result.Problems, p => Assert.Equal("reference.unresolved", p.RuleId));
     }
 
+    /// <summary>
+    /// A delta that refers to records only the store holds: without a store, the first 100 distinct ids of each target are
+    /// reported as unverified at the line they first appear — the same whether the pending references stay in memory or spill.
+    /// </summary>
+    [Fact]
+    public void Delta_references_outside_the_package_are_reported_once_at_first_use_in_memory_and_spilled()
+    {
+        Gen.Select(Gen.Int[1, 300], Gen.Int[1, 600], Gen.Int[0, 200]).Sample((distinct, rows, seed) =>
+        {
+            var random = new Random(seed);
+            var enrollmentRows = Enumerable.Range(0, rows)
+                .Select(i => $"enr-{i},active,2026-05-01T00:00:00Z,class-{random.Next(3)},org-school,user-{random.Next(distinct)},student,false,,").ToArray();
+            var expected = new List<(string, string, long, string, string)>();
+            foreach (var (column, index) in new[] { ("classSourcedId", 3), ("userSourcedId", 5) })
+                expected.AddRange(enrollmentRows.Select((row, i) => (Id: row.Split(',')[index], Line: i + 2L))
+                    .DistinctBy(r => r.Id).Take(100).Select(r => ("reference.unverified", "enrollments.csv", r.Line, column, r.Id)));
+            var package = new PackageBuilder().File("enrollments", "delta", EnrollmentsHeader, enrollmentRows);
+            foreach (var options in new[] { new ProcessingOptions(), Spilled })
+            {
+                var result = BaseRuleTests.ValidateAsync(package, options).GetAwaiter().GetResult();
+                var actual = result.Problems.Where(p => p.Column != "schoolSourcedId")
+                    .Select(p => (p.RuleId, p.File!, p.Line!.Value, p.Column!, p.Value!)).OrderBy(p => p.Item4, StringComparer.Ordinal).ThenBy(p => p.Item3).ToList();
+                Assert.Equal(expected.OrderBy(p => p.Item4, StringComparer.Ordinal).ThenBy(p => p.Item3), actual);
+            }
+        }, iter: 40);
+    }
+
+    /// <summary>
+    /// A delta of enrollments naming stored users and users nobody stored, many times over, with every pending reference
+    /// spilled to disk: each missing user is reported once, at its first line; stored ones are not; the delta changes nothing.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_spilled_delta_checks_every_reference_against_the_store_and_reports_each_missing_id_once(string provider)
+    {
+        await using var store = await ImportSemanticsTests.StoreWithRosterAsync(provider);
+        var stored = new[] { "user-t1", "user-s1", "user-s2" };
+        var rows = new List<string>();
+        var expected = new List<(long Line, string Id)>();
+        var seen = new HashSet<string>();
+        for (var i = 0; i < 18_000; i++)
+        {
+            // 6,000 distinct ghosts (more than one store query's chunk of 5,000 ids), each named twice, between references to stored users.
+            var user = i % 3 == 0 ? stored[i % stored.Length] : $"ghost-{i % 9_000}";
+            rows.Add($"enr-new-{i},active,2026-05-01T00:00:00Z,class-1,org-school,{user},student,false,,");
+            if (user.StartsWith("ghost-", StringComparison.Ordinal) && seen.Add(user)) expected.Add((i + 2, user));
+        }
+        var package = new PackageBuilder().File("enrollments", "delta", EnrollmentsHeader, [.. rows]);
+        using var source = PackageSource.Open(package.WriteFolder());
+        var outcome = await store.Store.ImportAsync(store.TenantId, source,
+            new ProcessingOptions { Limits = new PackageLimits { MaxIdMemoryBytes = 0, MaxProblemsKept = 10_000 } });
+        Assert.False(outcome.Committed);
+        var unresolved = outcome.Result.Problems.Where(p => p.RuleId == "reference.unresolved").ToList();
+        Assert.All(unresolved, p => Assert.Equal(("enrollments.csv", "userSourcedId"), (p.File, p.Column)));
+        Assert.Equal(expected.OrderBy(e => e.Line), unresolved.Select(p => (p.Line!.Value, p.Value!)).OrderBy(e => e.Item1));
+        Assert.Equal(3, await store.CountAsync("enrollments"));
+    }
+
+    [Fact]
+    public void Pending_external_references_spill_beyond_the_budget_and_stay_in_memory_within_it()
+    {
+        using (var tight = new SpillBudget(0))
+        using (var references = new ExternalReferences(tight))
+        {
+            references.Add("users", "user-1", "enrollments.csv", 2, "userSourcedId");
+            Assert.True(references.Spilled > 0);
+            Assert.Equal(0, tight.Used);
+        }
+        using var roomy = new SpillBudget(1 << 20);
+        using (var references = new ExternalReferences(roomy))
+        {
+            references.Add("users", "user-1", "enrollments.csv", 2, "userSourcedId");
+            references.Add("users", "user-1", "enrollments.csv", 3, "userSourcedId");
+            Assert.Equal(0, references.Spilled);
+            Assert.True(roomy.Used > 0);
+        }
+        Assert.Equal(0, roomy.Used); // disposing gives the memory back to the package's budget
+    }
+
     [Fact]
     public void Partitions_return_every_entry_whether_kept_in_memory_or_spilled()
     {
