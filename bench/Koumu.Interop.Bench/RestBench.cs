@@ -263,6 +263,7 @@ internal static class RestBench
         var postgresCpu = PostgresCpu(pg);
         var samples = new List<long>[workers];
         var errors = 0;
+        string? firstError = null;
         long bytes = 0;
         var start = Stopwatch.GetTimestamp();
         var deadline = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -280,11 +281,14 @@ internal static class RestBench
                 int n;
                 while ((n = await stream.ReadAsync(chunk)) > 0) read += n;
                 mine.Add(Stopwatch.GetTimestamp() - sent);
-                if (response.StatusCode != HttpStatusCode.OK) Interlocked.Increment(ref errors);
+                if (response.StatusCode != HttpStatusCode.OK && Interlocked.Increment(ref errors) == 1)
+                    firstError = $"{(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(chunk, 0, (int)Math.Min(read, 300))}";
                 Interlocked.Exchange(ref bytes, read);
             }
         })));
         var elapsed = Stopwatch.GetElapsedTime(start);
+        // Errors are counted in the table; the first one is shown so that a failing case cannot pass unnoticed.
+        if (firstError is not null) Console.WriteLine($"  first error of {errors:N0} on {url}: {firstError}");
         process.Refresh();
         var processCpuMs = (process.TotalProcessorTime - processCpu).TotalMilliseconds;
         var postgresCpuMs = (PostgresCpu(pg) - postgresCpu).TotalMilliseconds;
