@@ -32,7 +32,7 @@ if (arguments is null || arguments.Command is not ("import" or "generate" or "re
                bench webhooks --pg "<conn>" [--rate 500] [--duration 20] [--burst 20000] [--processes 1] [--keep]
                bench lrs      --pg "<conn>" [--statements 10000000] [--seconds 20] [--warmup 5] [--clients 4] [--single-clients 2] [--query-clients 2]
                               [--pupils 10000] [--page 50] [--sample 300] [--phases seed,ingest,single,query,learning]
-               bench attendance --pg "<conn>" [--pupils 100000] [--seed S] [--runs 5]
+               bench attendance --pg "<conn>" [--pupils 100000] [--seed S] [--runs 5] [--cases a,b,c]
         """);
     return 2;
 }
@@ -117,7 +117,8 @@ if (generated)
 }
 else
 {
-    packageRows = DemoGenerator.Files.Sum(f => File.ReadLines(Path.Combine(folder, f.FileName)).LongCount() - 1);
+    // A delta package may carry only some of the files.
+    packageRows = DemoGenerator.Files.Select(f => Path.Combine(folder, f.FileName)).Where(File.Exists).Sum(f => File.ReadLines(f).LongCount() - 1);
     Console.WriteLine($"package: {folder}, {packageRows:N0} rows");
 }
 
