@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Koumu.Interop.Api.Attendance;
 using Koumu.Interop.Api.OneRoster;
 using Koumu.Interop.Schemas.Csv;
 using Koumu.Interop.Storage;
@@ -14,6 +15,8 @@ namespace Koumu.Interop.Api.Changes;
 /// apply). Resources without a confinement rule (roles, userProfiles, the link files) are never shown to a confined
 /// reader; their changes also move the user / record that embeds them where the JSON does (users' roles). xAPI
 /// Statements are never shown to a confined reader either: no rule links a Statement to orgs yet (decisions 0006/0007).
+/// Attendance records and warnings are shown when their school is one of the client's orgs (and of the org filter's),
+/// the attendance API's own rule.
 /// </summary>
 public static class ChangeAudiences
 {
@@ -25,7 +28,12 @@ public static class ChangeAudiences
             ? await ClientConfinement.ResolveAsync(connection, provider, tenantId, filterOrgs, cancellationToken)
             : ClientConfinement.Tenant;
         if (!client.IsConfined && !filter.IsConfined) return ChangeAudience.Everything(resources);
-        return ChangeAudience.Confined(resources, file => Rule(file, client, filter));
+        // Attendance is confined as its API confines it: the record's school among the client's orgs (and the filter's).
+        // Orgs as resolved (a district stands for itself and the schools below it), the set the attendance API checks.
+        var schoolSets = new List<IReadOnlyCollection<string>>();
+        if (client.Orgs is { } clientSchools) schoolSets.Add(clientSchools);
+        if (filter.Orgs is { } filterSchools) schoolSets.Add(filterSchools);
+        return ChangeAudience.Confined(resources, file => Rule(file, client, filter), schoolSets);
     }
 
     private static QueryConfinement? Rule(CsvFileDefinition file, ClientConfinement client, ClientConfinement filter)
@@ -73,6 +81,10 @@ public static class ChangeAudiences
     {
         // xAPI C §2.1.3: a single Statement is GET /xapi/statements?statementId=… (a voided one answers 404: its change is a delete).
         if (resource == ChangeFeed.Statements) return baseUrl + "/xapi/statements?statementId=" + Uri.EscapeDataString(sourcedId);
+        // Attendance collections have no single-record route: the record is the collection filtered by its sourcedId.
+        if (resource is ChangeFeed.AttendanceRecords or ChangeFeed.AttendanceWarnings)
+            return baseUrl + AttendanceEndpoints.Base + (resource == ChangeFeed.AttendanceRecords ? "/records" : "/warnings") + "?filter=" +
+                Uri.EscapeDataString($"sourcedId='{sourcedId}'");
         var path = resource switch
         {
             "orgs" or "academicSessions" or "courses" or "classes" or "users" or "enrollments" or "demographics" => RosteringRoutes.Base + "/" + resource,

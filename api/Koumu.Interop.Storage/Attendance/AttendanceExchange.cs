@@ -55,6 +55,7 @@ public sealed partial class AttendanceStore
         withdrawn.DateLastModified = HubNow();
         withdrawn.ClientId = clientId;
         await InsertAsync(connection, transaction, [withdrawn], cancellationToken).ConfigureAwait(false);
+        await RecordChangesAsync(connection, transaction, tenantId, [withdrawn], withdrawn.DateLastModified, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return (withdrawn, true);
     }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Koumu.Interop.Schemas.Attendance;
 using Koumu.Interop.Schemas.Csv;
+using Koumu.Interop.Storage.Changes;
 using Koumu.Interop.Storage.Query;
 using Npgsql;
 
@@ -146,9 +147,20 @@ public sealed partial class AttendanceStore(RosterStore store)
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await InsertAsync(connection, transaction, written, cancellationToken).ConfigureAwait(false);
+        await RecordChangesAsync(connection, transaction, tenantId, written, now, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new([], written, unchanged);
     }
+
+    /// <summary>
+    /// One change per new version, in the writer's transaction (the outbox of decision 0006: a rolled-back write records
+    /// nothing): the change feed, its stream and webhooks tell subscribers of an absence as soon as it is entered.
+    /// </summary>
+    private static Task<long> RecordChangesAsync(DbConnection connection, DbTransaction transaction, int tenantId, IReadOnlyList<AttendanceRecordRow> rows,
+        DateTime now, CancellationToken cancellationToken) =>
+        ChangeLog.RecordRowsAsync(connection, transaction, tenantId,
+            [.. rows.Select(r => (ChangeFeed.AttendanceRecords, r.SourcedId, r.Status == "tobedeleted" ? ChangeOperation.Delete : ChangeOperation.Upsert))],
+            now, cancellationToken);
 
     private static AttendanceRecordRow ToRow(int tenantId, AttendanceEntry e, string clientId, DateTime now)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Koumu.Interop.Schemas.Attendance;
 using Koumu.Interop.Schemas.Csv;
+using Koumu.Interop.Storage.Changes;
 using Koumu.Interop.Storage.Query;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -338,26 +339,31 @@ public sealed partial class AttendanceStore
         }
 
         // (5) Compare with the open alerts and apply the difference.
-        var open = new Dictionary<(string, string, string), (long Id, int Value, DateOnly From, DateOnly To, string Evidence)>();
+        var open = new Dictionary<(string, string, string), (long Id, int Value, DateOnly From, DateOnly To, string Evidence, string SourcedId)>();
         await using (var command = Command(connection, transaction,
-            "SELECT id, school_sourced_id, pupil_sourced_id, kind, value, window_from, window_to, evidence FROM attendance_alerts WHERE tenant_id = @tenant AND status = 'open'"))
+            "SELECT id, school_sourced_id, pupil_sourced_id, kind, value, window_from, window_to, evidence, sourced_id FROM attendance_alerts WHERE tenant_id = @tenant AND status = 'open'"))
         {
             Add(command, "tenant", tenantId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 open[(reader.GetString(1), reader.GetString(2), reader.GetString(3))] =
-                    (reader.GetInt64(0), reader.GetInt32(4), reader.GetFieldValue<DateOnly>(5), reader.GetFieldValue<DateOnly>(6), reader.GetString(7));
+                    (reader.GetInt64(0), reader.GetInt32(4), reader.GetFieldValue<DateOnly>(5), reader.GetFieldValue<DateOnly>(6), reader.GetString(7), reader.GetString(8));
         }
         var now = HubNow();
         var toInsert = new List<AttendanceAlertRow>();
         var toUpdate = new List<(long Id, WarningAlert Alert, string Evidence)>();
+        // Every alert raised, updated or resolved is a change (resolved alerts stay readable: an upsert, not a delete).
+        var changed = new List<string>();
         foreach (var (key, alert) in found)
         {
             var evidence = EvidenceJson(alert.Evidence);
             if (open.Remove(key, out var existing))
             {
                 if (existing.Value != alert.Value || existing.From != alert.From || existing.To != alert.To || existing.Evidence != evidence)
+                {
                     toUpdate.Add((existing.Id, alert, evidence));
+                    changed.Add(existing.SourcedId);
+                }
                 continue;
             }
             toInsert.Add(new AttendanceAlertRow
@@ -391,6 +397,10 @@ public sealed partial class AttendanceStore
             }
         }
         await InsertAlertsAsync(connection, transaction, toInsert, cancellationToken).ConfigureAwait(false);
+        changed.AddRange(open.Values.Select(v => v.SourcedId));
+        changed.AddRange(toInsert.Select(a => a.SourcedId));
+        await ChangeLog.RecordRowsAsync(connection, transaction, tenantId, [.. changed.Select(id => (ChangeFeed.AttendanceWarnings, id, ChangeOperation.Upsert))],
+            now, cancellationToken).ConfigureAwait(false);
         int openCount;
         await using (var command = Command(connection, transaction, "SELECT COUNT(*) FROM attendance_alerts WHERE tenant_id = @tenant AND status = 'open'"))
         {

@@ -16,11 +16,19 @@ public sealed class ChangeAudience
 {
     private readonly Func<CsvFileDefinition, QueryConfinement?>? _rule;
 
-    private ChangeAudience(IReadOnlyCollection<string>? resources, Func<CsvFileDefinition, QueryConfinement?>? rule)
+    private ChangeAudience(IReadOnlyCollection<string>? resources, Func<CsvFileDefinition, QueryConfinement?>? rule,
+        IReadOnlyList<IReadOnlyCollection<string>>? attendanceSchools = null)
     {
         Resources = resources;
         _rule = rule;
+        AttendanceSchools = attendanceSchools;
     }
+
+    /// <summary>
+    /// For a confined reader, the org lists an attendance record's or alert's school must be in (every list applies: the
+    /// client's orgs, then an org filter's); null when attendance changes are not visible to it at all.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyCollection<string>>? AttendanceSchools { get; }
 
     /// <summary>
     /// Resource names asked for, or null for all. A confined reader sees only the roster files (<see cref="Files"/>):
@@ -35,7 +43,8 @@ public sealed class ChangeAudience
     /// Changes of records the <paramref name="rule"/> confines; a resource for which it returns null is not visible at all
     /// (a resource without a confinement rule is never served unconfined to a confined reader).
     /// </summary>
-    public static ChangeAudience Confined(IReadOnlyCollection<string>? resources, Func<CsvFileDefinition, QueryConfinement?> rule) => new(resources, rule);
+    public static ChangeAudience Confined(IReadOnlyCollection<string>? resources, Func<CsvFileDefinition, QueryConfinement?> rule,
+        IReadOnlyList<IReadOnlyCollection<string>>? attendanceSchools = null) => new(resources, rule, attendanceSchools);
 
     public bool IsConfined => _rule is not null;
 
@@ -57,8 +66,22 @@ public static partial class ChangeFeed
     /// <summary>The xAPI LRS's Statements (docs/decisions/0007-xapi-lrs.md): sourcedId is the Statement id.</summary>
     public const string Statements = "statements";
 
-    /// <summary>Resource names a reader may ask for: the OneRoster file / collection names the outbox records, and xAPI Statements.</summary>
-    public static IReadOnlyList<string> ResourceNames { get; } = [.. CsvBinding.AllFiles.Select(f => f.Name), Statements];
+    /// <summary>Attendance records (<c>/koumu/attendance/v1/records</c>): sourcedId is the record's slot id, every version a change.</summary>
+    public const string AttendanceRecords = "attendanceRecords";
+
+    /// <summary>Early-warning alerts (<c>/koumu/attendance/v1/warnings</c>): raised, updated and resolved by an evaluation.</summary>
+    public const string AttendanceWarnings = "attendanceWarnings";
+
+    /// <summary>
+    /// The attendance resources and their tables: each row names its school, so a reader confined to orgs sees the
+    /// changes of its schools' records — the attendance API's own confinement (<c>school_sourced_id</c> in the client's orgs).
+    /// </summary>
+    internal static readonly IReadOnlyList<(string Resource, string Table)> AttendanceTables =
+        [(AttendanceRecords, "attendance_records"), (AttendanceWarnings, "attendance_alerts")];
+
+    /// <summary>Resource names a reader may ask for: the OneRoster file / collection names the outbox records, xAPI Statements, and attendance.</summary>
+    public static IReadOnlyList<string> ResourceNames { get; } =
+        [.. CsvBinding.AllFiles.Select(f => f.Name), Statements, AttendanceRecords, AttendanceWarnings];
 
     /// <summary>
     /// The WHERE clause over <c>changes c</c> (with its parameters) that selects the changes of <paramref name="audience"/>
@@ -90,6 +113,26 @@ public static partial class ChangeFeed
             parameters.Add(new(prefix + "res", file.Name));
             var visible = Visible(file, confinement, provider, tenantId, prefix, parameters);
             branches.Add($"(c.resource = @{prefix}res AND {visible})");
+        }
+        foreach (var (resource, table) in AttendanceTables)
+        {
+            if (audience.Resources is { } asked && !asked.Contains(resource, StringComparer.Ordinal)) continue;
+            if (audience.AttendanceSchools is not { } schoolSets) continue;
+            var prefix = "v" + index++.ToString(CultureInfo.InvariantCulture) + "_";
+            parameters.Add(new(prefix + "res", resource));
+            // Every org list applies (the client's, then an org filter's): a filter narrows, never widens.
+            var conditions = schoolSets.Select((schools, set) =>
+            {
+                if (schools.Count == 0) return "1 = 0";
+                return "t.school_sourced_id IN (" + string.Join(", ", schools.Select((school, i) =>
+                {
+                    var name = prefix + "s" + set.ToString(CultureInfo.InvariantCulture) + "_" + i.ToString(CultureInfo.InvariantCulture);
+                    parameters.Add(new(name, school));
+                    return "@" + name;
+                })) + ")";
+            });
+            branches.Add($"(c.resource = @{prefix}res AND EXISTS (SELECT 1 FROM {table} t WHERE t.tenant_id = c.tenant_id AND t.sourced_id = c.sourced_id " +
+                $"AND {string.Join(" AND ", conditions)}))");
         }
         if (branches.Count == 0) return null;
         sql.Append(" AND (").AppendJoin(" OR ", branches).Append(')');

@@ -97,6 +97,89 @@ public abstract class AttendanceExchangeApiSpecification
         Assert.False((await BodyAsync(read))["configured"]!.GetValue<bool>());
     }
 
+    /// <summary>All changes after <paramref name="since"/> on the change feed (issue #4), page by page.</summary>
+    private static async Task<List<JsonNode>> ChangesAsync(HttpClient feed, long since, string query = "")
+    {
+        var all = new List<JsonNode>();
+        while (true)
+        {
+            using var response = await feed.GetAsync($"/koumu/changes/v1?since={since}&limit=50{query}");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            var page = await BodyAsync(response);
+            all.AddRange(page["changes"]!.AsArray().Select(c => c!));
+            since = page["nextSince"]!.GetValue<long>();
+            if (!page["hasMore"]!.GetValue<bool>()) return all;
+        }
+    }
+
+    private static long LastVersion(List<JsonNode> changes, long since) => changes.Count == 0 ? since : changes[^1]["version"]!.GetValue<long>();
+
+    private static List<(string Resource, string SourcedId, string Operation)> Shape(IEnumerable<JsonNode> changes) =>
+        [.. changes.Select(c => (c["resource"]!.GetValue<string>(), c["sourcedId"]!.GetValue<string>(), c["operation"]!.GetValue<string>()))];
+
+    /// <summary>
+    /// The outbox (decision 0006) covers attendance: every new version of a record, a withdrawal and every alert an
+    /// evaluation raises is one change, in the writer's transaction; a refused write records none; a reader confined to
+    /// orgs sees only its schools' records; the href reads the record back.
+    /// </summary>
+    [SkippableFact]
+    public async Task Attendance_writes_withdrawals_and_alerts_are_each_one_change_on_the_feed_confined_to_the_readers_schools()
+    {
+        var tenant = await _hub.NewTenantAsync();
+        using var board = await ClientAsync(tenant);
+        await SetUpSchoolAsync(board);
+        await SetUpSchoolAsync(board, "org-school2");
+        using var feed = await _hub.OneRosterClientAsync([KoumuScopes.ChangesReadonly], null, tenant);
+        var since = LastVersion(await ChangesAsync(feed, 0), 0);
+
+        var morning = await PostRecordsAsync(board, "org-school", [.. Enumerable.Range(0, 3).Select(i => $$"""{"pupilSourcedId":"s1","date":"{{D(i)}}","code":"ABSENT_OTHER"}""")]);
+        var ids = morning["records"]!.AsArray().Select(r => r!["sourcedId"]!.GetValue<string>()).ToList();
+        var other = (await PostRecordsAsync(board, "org-school2", $$"""{"pupilSourcedId":"s4","date":"{{D(0)}}","code":"ABSENT_ILLNESS"}"""))["records"]![0]!["sourcedId"]!.GetValue<string>();
+        // A correction is a new version of the same record; a repeat of the current content writes (and records) nothing.
+        await PostRecordsAsync(board, "org-school", $$"""{"pupilSourcedId":"s1","date":"{{D(0)}}","code":"ABSENT_ILLNESS"}""");
+        await PostRecordsAsync(board, "org-school", $$"""{"pupilSourcedId":"s1","date":"{{D(0)}}","code":"ABSENT_ILLNESS"}""");
+        using (var withdraw = await board.DeleteAsync($"{V1}/records/{ids[2]}")) Assert.True(withdraw.IsSuccessStatusCode);
+        // Refused writes (a pupil of another school, an unknown code) record nothing.
+        using (var refused = await board.PostAsync($"{V1}/schools/org-school/records",
+            Json("{\"schoolYear\":2026,\"records\":[{\"pupilSourcedId\":\"s4\",\"date\":\"" + D(1) + "\",\"code\":\"ABSENT_OTHER\"}]}")))
+            Assert.False(refused.IsSuccessStatusCode);
+        var afterWrites = await ChangesAsync(feed, since);
+        Assert.Equal([
+            ("attendanceRecords", ids[0], "upsert"), ("attendanceRecords", ids[1], "upsert"), ("attendanceRecords", ids[2], "upsert"),
+            ("attendanceRecords", other, "upsert"), ("attendanceRecords", ids[0], "upsert"), ("attendanceRecords", ids[2], "delete"),
+        ], Shape(afterWrites));
+
+        // The href reads the record back through the attendance API.
+        var href = new Uri(afterWrites[0]["href"]!.GetValue<string>());
+        using (var read = await board.GetAsync(href.PathAndQuery))
+        {
+            var records = (await BodyAsync(read))["records"]!.AsArray();
+            Assert.Equal(ids[0], records.Single()!["sourcedId"]!.GetValue<string>());
+        }
+
+        // An evaluation's alerts are changes too; an evaluation that changes nothing records nothing.
+        since = LastVersion(afterWrites, since);
+        using (var evaluate = await board.PostAsync($"{V1}/warnings/evaluate?asOf={D(4)}", null)) Assert.Equal(HttpStatusCode.OK, evaluate.StatusCode);
+        var alerts = await ChangesAsync(feed, since);
+        Assert.NotEmpty(alerts);
+        Assert.All(Shape(alerts), c => Assert.Equal(("attendanceWarnings", "upsert"), (c.Resource, c.Operation)));
+        using (var list = await board.GetAsync($"{V1}/warnings"))
+            Assert.Equal((await BodyAsync(list))["alerts"]!.AsArray().Select(a => a!["sourcedId"]!.GetValue<string>()).Order(StringComparer.Ordinal),
+                Shape(alerts).Select(c => c.SourcedId).Order(StringComparer.Ordinal));
+        since = LastVersion(alerts, since);
+        using (var again = await board.PostAsync($"{V1}/warnings/evaluate?asOf={D(4)}", null)) Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Empty(await ChangesAsync(feed, since));
+
+        // Confinement: a reader of org-school2 sees only that school's record; an org filter narrows a tenant-wide reader;
+        // a district reader sees both schools.
+        using var school2 = await _hub.OneRosterClientAsync([KoumuScopes.ChangesReadonly], ["org-school2"], tenant);
+        Assert.Equal([other], (await ChangesAsync(school2, 0, "&resource=attendanceRecords")).Select(c => c["sourcedId"]!.GetValue<string>()));
+        Assert.Empty(await ChangesAsync(school2, 0, "&resource=attendanceRecords&org=org-school"));
+        Assert.Equal([other], (await ChangesAsync(feed, 0, "&resource=attendanceRecords&org=org-school2")).Select(c => c["sourcedId"]!.GetValue<string>()));
+        using var district = await _hub.OneRosterClientAsync([KoumuScopes.ChangesReadonly], ["org-district"], tenant);
+        Assert.Equal(6, (await ChangesAsync(district, 0, "&resource=attendanceRecords")).Count);
+    }
+
     [SkippableFact]
     public async Task Rules_are_configured_per_board_and_only_by_a_board_client()
     {
