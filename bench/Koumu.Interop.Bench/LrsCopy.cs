@@ -34,7 +34,7 @@ public static class LrsCopy
         long total = 0;
         using var source = statements.GetEnumerator();
         var more = true;
-        var links = new List<(string Kind, string Value, long Sequence)>(chunk * 6);
+        var links = new List<(byte[] Key, long Sequence)>(chunk * 6);
         while (more)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -85,22 +85,19 @@ public static class LrsCopy
                     await writer.WriteAsync(ix.VerbId, NpgsqlDbType.Text, cancellationToken);
                     await WriteNullableAsync(writer, ix.ActivityId, NpgsqlDbType.Text, cancellationToken);
                     await WriteNullableAsync(writer, ix.Registration, NpgsqlDbType.Varchar, cancellationToken);
-                    foreach (var value in ix.Agents) links.Add((XapiLinkKind.Agent, value, sequence));
-                    foreach (var value in ix.RelatedAgents) links.Add((XapiLinkKind.RelatedAgent, value, sequence));
-                    foreach (var value in ix.RelatedActivities) links.Add((XapiLinkKind.RelatedActivity, value, sequence));
+                    foreach (var key in XapiStatementStore.LinkKeys(statement)) links.Add((key, sequence));
                     written++;
                 }
                 await writer.CompleteAsync(cancellationToken);
             }
             await using (var writer = await connection.BeginBinaryImportAsync(
-                "COPY xapi_statement_links (tenant_id, kind, value, sequence) FROM STDIN (FORMAT BINARY)", cancellationToken))
+                "COPY xapi_statement_links (tenant_id, key, sequence) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
-                foreach (var (kind, value, linkSequence) in links)
+                foreach (var (key, linkSequence) in links)
                 {
                     await writer.StartRowAsync(cancellationToken);
                     await writer.WriteAsync(tenantId, NpgsqlDbType.Integer, cancellationToken);
-                    await writer.WriteAsync(kind, NpgsqlDbType.Varchar, cancellationToken);
-                    await writer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+                    await writer.WriteAsync(key, NpgsqlDbType.Bytea, cancellationToken);
                     await writer.WriteAsync(linkSequence, NpgsqlDbType.Bigint, cancellationToken);
                 }
                 await writer.CompleteAsync(cancellationToken);

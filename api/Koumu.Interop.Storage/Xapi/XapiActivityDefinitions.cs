@@ -7,8 +7,21 @@ using Koumu.Interop.Schemas.Xapi;
 
 namespace Koumu.Interop.Storage.Xapi;
 
-/// <summary>One Activity definition carried by a Statement, with its JSON text (what the canonical row would hold).</summary>
-public sealed record XapiActivityDefinition(string Id, JsonObject Definition, string Text);
+/// <summary>One Activity definition carried by a Statement, as JSON text (what the canonical row would hold).</summary>
+/// <remarks>The parsed <see cref="Definition"/> is only needed to merge differing definitions, so it is parsed on first use.</remarks>
+public sealed class XapiActivityDefinition(string id, string text)
+{
+    private JsonObject? _definition;
+
+    public XapiActivityDefinition(string id, JsonObject definition, string text) : this(id, text) => _definition = definition;
+
+    public string Id { get; } = id;
+
+    public string Text { get; } = text;
+
+    /// <summary>The definition parsed (a copy each merge may modify is made by <see cref="XapiActivityDefinitions.Merge"/>, which changes neither input).</summary>
+    public JsonObject Definition => _definition ??= JsonNode.Parse(Text, documentOptions: new JsonDocumentOptions { MaxDepth = XapiStatements.MaxDepth })!.AsObject();
+}
 
 /// <summary>
 /// The canonical Activity definitions behind the Activities resource (xAPI Communication §2.5; ADL suite issue #232:
@@ -80,12 +93,14 @@ public sealed class XapiActivityDefinitions(RosterStore store)
 
     /// <summary>
     /// The Activity definitions one prepared Statement carries (see <see cref="Definitions"/>), each with its JSON text.
-    /// Pure, so <see cref="XapiStatementStore"/> runs it before taking the tenant's lock; a Statement without
-    /// <c>"definition"</c> is not parsed at all.
+    /// Pure, so <see cref="XapiStatementStore"/> runs it before taking the tenant's lock. <see cref="XapiStatements.Prepare"/>
+    /// already collected them while writing the Statement (<see cref="PreparedStatement.Definitions"/>); otherwise the
+    /// JSON is parsed, unless it has no <c>"definition"</c> at all.
     /// </summary>
     public static IReadOnlyList<XapiActivityDefinition> Collect(PreparedStatement statement)
     {
         ArgumentNullException.ThrowIfNull(statement);
+        if (statement.Definitions is { } found) return [.. found.Select(d => new XapiActivityDefinition(d.ActivityId, d.Json))];
         if (!statement.Json.Contains("\"definition\"", StringComparison.Ordinal)) return [];
         using var document = JsonDocument.Parse(statement.Json, new JsonDocumentOptions { MaxDepth = XapiStatements.MaxDepth });
         return [.. Definitions(document.RootElement).Select(d => new XapiActivityDefinition(d.Id, d.Definition, d.Definition.ToJsonString(XapiStatements.WriteOptions)))];

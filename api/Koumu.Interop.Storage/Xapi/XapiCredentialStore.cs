@@ -61,18 +61,31 @@ public sealed class XapiCredentialStore(RosterStore store)
     }
 
     /// <summary>The credential for a Basic key and secret, or null (unknown key and wrong secret look the same).</summary>
+    /// <remarks>
+    /// Every LRS request comes through here, so it is one parameterised SELECT on the open connection rather than an EF
+    /// query (a DbContext and its query pipeline per request; docs/benchmarks.md, "xAPI LRS").
+    /// </remarks>
     public async Task<XapiPrincipal?> AuthenticateAsync(string key, string secret, CancellationToken cancellationToken)
     {
         if (key.Length is 0 or > 64 || secret.Length > 256) return null;
-        await using var db = store.CreateDbContext();
-        var found = await (from c in db.Set<XapiCredential>().AsNoTracking()
-                           join t in db.Tenants.AsNoTracking() on c.TenantId equals t.Id
-                           where c.Key == key
-                           select new { Row = c, t.Code }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        var row = found?.Row;
-        var expected = row?.SecretHash ?? new byte[32];
-        var matches = CryptographicOperations.FixedTimeEquals(expected, Hash(secret));
-        return row is not null && matches ? new XapiPrincipal(row.Key, row.TenantId, row.DisplayName, row.CanRead, row.CanWrite, found!.Code) : null;
+        XapiPrincipal? found = null;
+        byte[]? expected = null;
+        await using (var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = XapiDocumentStore.Command(connection, null,
+            "SELECT c.key, c.tenant_id, c.display_name, c.can_read, c.can_write, c.secret_hash, t.code " +
+            "FROM xapi_credentials c JOIN tenants t ON t.id = c.tenant_id WHERE c.key = @key"))
+        {
+            XapiDocumentStore.Add(command, "key", key);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found = new XapiPrincipal(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.GetBoolean(3), reader.GetBoolean(4), reader.GetString(6));
+                expected = (byte[])reader.GetValue(5);
+            }
+        }
+        var matches = CryptographicOperations.FixedTimeEquals(expected ?? new byte[32], Hash(secret));
+        return found is not null && matches ? found : null;
     }
 
     private static byte[] Hash(string secret) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret));

@@ -52,16 +52,57 @@ public static class XapiLinkKind
 
     /// <summary>An activity id matching <c>activity</c> with <c>related_activities=true</c>.</summary>
     public const string RelatedActivity = "related_activity";
+
+    /// <summary>Length of <see cref="Key"/> in bytes.</summary>
+    public const int KeyLength = 16;
+
+    /// <summary>
+    /// The PostgreSQL link key: the first 128 bits of SHA-256 over the UTF-8 of <c>kind:value</c> (kinds contain no colon,
+    /// so the text is unambiguous). The same as the SQL <c>substring(sha256(convert_to(kind || ':' || value, 'UTF8')) from
+    /// 1 for 16)</c> that migration XapiLeanerIngest used to convert existing rows.
+    /// </summary>
+    /// <remarks>
+    /// Why a digest (docs/benchmarks.md, "xAPI LRS"): the link key is the largest index of the LRS and every ingested
+    /// Statement inserts ≈ 6 entries at random positions in it, under the tenant's lock. With IFIs and activity IRIs of
+    /// 50–100 bytes and the kind as text, an entry was ≈ 100 bytes; (tenant, 16-byte key, sequence) is 40, so the index is
+    /// ≈ 2.5× smaller and a batch touches fewer pages (buffer misses, full-page WAL images after a checkpoint). A
+    /// collision needs ≈ 2^64 work by someone who chooses both values (birthday bound) and 2^128 to hit a given value;
+    /// its only effect would be an extra Statement in a filtered page of the same tenant, which the reader may read
+    /// anyway (filters are not access control; the roster link filters on <c>actor_ifi</c>, not on links).
+    /// </remarks>
+    public static byte[] Key(string kind, string value)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(value);
+        var length = System.Text.Encoding.UTF8.GetMaxByteCount(kind.Length + 1 + value.Length);
+        var rented = length <= 1024 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        Span<byte> buffer = rented ?? stackalloc byte[1024];
+        var n = System.Text.Encoding.UTF8.GetBytes(kind, buffer);
+        buffer[n++] = (byte)':';
+        n += System.Text.Encoding.UTF8.GetBytes(value, buffer[n..]);
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(buffer[..n], hash);
+        if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        return hash[..KeyLength].ToArray();
+    }
 }
 
-/// <summary>A (kind, value) a Statement matches, for the agent and related_* filters (C §2.1.3).</summary>
+/// <summary>
+/// A (kind, value) a Statement matches, for the agent and related_* filters (C §2.1.3). SQLite stores the kind and value
+/// as text; PostgreSQL stores only <see cref="Key"/>, their 128-bit digest (<see cref="XapiLinkKind.Key"/>).
+/// </summary>
 public sealed class XapiStatementLink
 {
     public int TenantId { get; set; }
 
-    public required string Kind { get; set; }
+    /// <summary>SQLite only.</summary>
+    public string? Kind { get; set; }
 
-    public required string Value { get; set; }
+    /// <summary>SQLite only.</summary>
+    public string? Value { get; set; }
+
+    /// <summary>PostgreSQL only: <see cref="XapiLinkKind.Key"/> of (kind, value).</summary>
+    public byte[]? Key { get; set; }
 
     public long Sequence { get; set; }
 }
@@ -129,16 +170,23 @@ internal static class XapiModel
         {
             b.ToTable("xapi_statement_links");
             b.Property(l => l.TenantId).HasColumnName("tenant_id");
-            b.Property(l => l.Kind).HasColumnName("kind").HasMaxLength(16);
-            b.Property(l => l.Value).HasColumnName("value");
             b.Property(l => l.Sequence).HasColumnName("sequence");
+            // The key is the filter's access path: (tenant, kind, value) — on PostgreSQL their digest — then sequence order.
             if (postgres)
             {
-                b.Property(l => l.Kind).UseCollation("C");
-                b.Property(l => l.Value).UseCollation("C");
+                b.Ignore(l => l.Kind);
+                b.Ignore(l => l.Value);
+                b.Property(l => l.Key).HasColumnName("key").IsRequired();
+                b.HasKey(l => new { l.TenantId, l.Key, l.Sequence });
             }
-            // The key is the filter's access path: (tenant, kind, value) then sequence order.
-            b.HasKey(l => new { l.TenantId, l.Kind, l.Value, l.Sequence });
+            else
+            {
+                // SQLite keeps the text (its ingest is in-process and small; no digest function to convert rows in SQL).
+                b.Ignore(l => l.Key);
+                b.Property(l => l.Kind).HasColumnName("kind").HasMaxLength(16).IsRequired();
+                b.Property(l => l.Value).HasColumnName("value").IsRequired();
+                b.HasKey(l => new { l.TenantId, l.Kind, l.Value, l.Sequence });
+            }
             // No foreign key to xapi_statements (nor the (tenant, sequence) index one would need): a Statement has ≈ 6–9
             // links, and the per-row referential check plus the second index were a third of the database's work per
             // ingested batch, under the tenant's lock (docs/benchmarks.md, "xAPI LRS"). Integrity holds without it:

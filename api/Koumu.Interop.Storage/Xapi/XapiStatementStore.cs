@@ -79,6 +79,8 @@ public sealed class XapiStatementStore(RosterStore store)
         var stored = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
         var statements = prepare(new DateTimeOffset(stored));
         var definitions = statements.Select(XapiActivityDefinitions.Collect).ToList();
+        // PostgreSQL's link keys are digests (XapiLinkKind.Key): computed here, outside the lock. They do not depend on stored.
+        var linkKeys = Provider == DatabaseProvider.Postgres ? statements.Select(LinkKeys).ToList() : null;
         var batchIds = statements.Select(s => s.Index.Id).Distinct().ToList();
 
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -114,7 +116,7 @@ public sealed class XapiStatementStore(RosterStore store)
             writtenDefinitions.Add(definitions[i]);
             var ix = s.Index;
             var arrivesVoided = ix.VoidsId is null && voidedTargets.Contains(ix.Id);
-            rows.Add(new StatementRow(++sequence, s, arrivesVoided));
+            rows.Add(new StatementRow(++sequence, s, arrivesVoided, linkKeys?[i]));
             // A Statement stored already voided cannot be fetched by statementId: to a feed reader it is deleted.
             changes.Add((ChangeFeed.Statements, ix.Id, arrivesVoided ? ChangeOperation.Delete : ChangeOperation.Upsert));
             if (ix.VoidsId is { } target)
@@ -211,10 +213,21 @@ public sealed class XapiStatementStore(RosterStore store)
         return new LockedState(sequence, lastStored, existing, voided);
     }
 
-    private sealed record StatementRow(long Sequence, PreparedStatement Statement, bool ArrivesVoided);
+    private sealed record StatementRow(long Sequence, PreparedStatement Statement, bool ArrivesVoided, List<byte[]>? LinkKeys);
 
     private static readonly (string Kind, Func<XapiStatementIndex, IReadOnlyCollection<string>> Values)[] LinkKinds =
         [(XapiLinkKind.Agent, ix => ix.Agents), (XapiLinkKind.RelatedAgent, ix => ix.RelatedAgents), (XapiLinkKind.RelatedActivity, ix => ix.RelatedActivities)];
+
+    /// <summary>The PostgreSQL link keys of one Statement (<see cref="XapiLinkKind.Key"/>), one per (kind, value) of its index.</summary>
+    public static List<byte[]> LinkKeys(PreparedStatement statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        var ix = statement.Index;
+        var keys = new List<byte[]>(ix.Agents.Count + ix.RelatedAgents.Count + ix.RelatedActivities.Count);
+        foreach (var (kind, select) in LinkKinds)
+            foreach (var value in select(ix)) keys.Add(XapiLinkKind.Key(kind, value));
+        return keys;
+    }
 
     /// <summary>
     /// PostgreSQL: the batch's Statements and filter links by binary COPY, not one round trip per row — the batch holds
@@ -235,7 +248,7 @@ public sealed class XapiStatementStore(RosterStore store)
             foreach (var row in rows)
             {
                 var ix = row.Statement.Index;
-                linkCount += ix.Agents.Count + ix.RelatedAgents.Count + ix.RelatedActivities.Count;
+                linkCount += row.LinkKeys!.Count;
                 await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(tenantId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(row.Sequence, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
@@ -255,18 +268,16 @@ public sealed class XapiStatementStore(RosterStore store)
         }
         if (linkCount == 0) return;
         await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY xapi_statement_links (tenant_id, kind, value, sequence) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+            "COPY xapi_statement_links (tenant_id, key, sequence) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
             foreach (var row in rows)
-                foreach (var (kind, select) in LinkKinds)
-                    foreach (var value in select(row.Statement.Index))
-                    {
-                        await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                        await writer.WriteAsync(tenantId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                        await writer.WriteAsync(kind, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                        await writer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                        await writer.WriteAsync(row.Sequence, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                    }
+                foreach (var key in row.LinkKeys!)
+                {
+                    await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(tenantId, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(key, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(row.Sequence, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                }
             await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -391,16 +402,17 @@ public sealed class XapiStatementStore(RosterStore store)
         var filters = new StringBuilder();
         if (query.VerbId is { } verb) { filters.Append(" AND {0}.verb_id = @verb"); Add(command, "verb", verb); }
         if (query.Registration is { } registration) { filters.Append(" AND {0}.registration = @registration"); Add(command, "registration", registration); }
+        var postgres = connection is NpgsqlConnection;
         if (query.ActivityId is { } activity)
         {
-            filters.Append(query.RelatedActivities ? Link("activity", XapiLinkKind.RelatedActivity) : " AND {0}.activity_id = @activity");
-            Add(command, "activity", activity);
+            if (query.RelatedActivities) AddLink("activity", XapiLinkKind.RelatedActivity, activity);
+            else
+            {
+                filters.Append(" AND {0}.activity_id = @activity");
+                Add(command, "activity", activity);
+            }
         }
-        if (query.AgentIfi is { } agent)
-        {
-            filters.Append(Link("agent", query.RelatedAgents ? XapiLinkKind.RelatedAgent : XapiLinkKind.Agent));
-            Add(command, "agent", agent);
-        }
+        if (query.AgentIfi is { } agent) AddLink("agent", query.RelatedAgents ? XapiLinkKind.RelatedAgent : XapiLinkKind.Agent, agent);
         var window = new StringBuilder(" AND NOT s.voided");
         if (query.Since is { } since) { window.Append(" AND s.stored > @since"); AddInstant(command, "since", since); }
         if (query.Until is { } until) { window.Append(" AND s.stored <= @until"); AddInstant(command, "until", until); }
@@ -433,8 +445,19 @@ public sealed class XapiStatementStore(RosterStore store)
         if (more) rows.RemoveAt(rows.Count - 1);
         return new XapiPage(rows, more);
 
-        static string Link(string parameter, string kind) =>
-            $" AND EXISTS (SELECT 1 FROM xapi_statement_links l WHERE l.tenant_id = {{0}}.tenant_id AND l.kind = '{kind}' AND l.value = @{parameter} AND l.sequence = {{0}}.sequence)";
+        void AddLink(string parameter, string kind, string value)
+        {
+            if (postgres)
+            {
+                filters.Append($" AND EXISTS (SELECT 1 FROM xapi_statement_links l WHERE l.tenant_id = {{0}}.tenant_id AND l.key = @{parameter} AND l.sequence = {{0}}.sequence)");
+                ((NpgsqlCommand)command).Parameters.Add(new NpgsqlParameter(parameter, NpgsqlDbType.Bytea) { Value = XapiLinkKind.Key(kind, value) });
+            }
+            else
+            {
+                filters.Append($" AND EXISTS (SELECT 1 FROM xapi_statement_links l WHERE l.tenant_id = {{0}}.tenant_id AND l.kind = '{kind}' AND l.value = @{parameter} AND l.sequence = {{0}}.sequence)");
+                Add(command, parameter, value);
+            }
+        }
     }
 
     /// <summary>

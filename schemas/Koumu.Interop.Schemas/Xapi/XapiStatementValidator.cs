@@ -66,10 +66,16 @@ public static partial class XapiStatementValidator
 
     /// <summary><c>$.a.b</c> for identifier-like names, <c>$.a['http://…']</c> for anything else (extension keys, odd keys).</summary>
     public static string Child(string path, string name) =>
-        SimpleName().IsMatch(name) ? path + "." + name : path + "['" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "']";
+        IsSimpleName(name) ? string.Concat(path, ".", name) : path + "['" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "']";
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex SimpleName();
+    /// <summary><c>^[A-Za-z_][A-Za-z0-9_]*$</c> without the regex engine: called for every property of every Statement.</summary>
+    private static bool IsSimpleName(string name)
+    {
+        if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_')) return false;
+        foreach (var c in name) if (!(char.IsAsciiLetterOrDigit(c) || c == '_')) return false;
+        return true;
+    }
+
 
     private sealed class Walker(XapiVersion version)
     {
@@ -94,23 +100,24 @@ public static partial class XapiStatementValidator
             var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var property in e.EnumerateObject())
             {
-                var child = Child(path, property.Name);
-                if (!allowed.Contains(property.Name, StringComparer.Ordinal))
+                // The path only when there is a problem to report: this runs for every property of every Statement.
+                string Child() => XapiStatementValidator.Child(path, property.Name);
+                if (Array.IndexOf(allowed, property.Name) < 0)
                 {
                     var near = allowed.FirstOrDefault(a => string.Equals(a, property.Name, StringComparison.OrdinalIgnoreCase));
-                    Add(child, near is null
+                    Add(Child(), near is null
                         ? $"is not a property of {what} (allowed: {string.Join(", ", allowed)})"
                         : $"is not a property of {what}; property names are case-sensitive: '{near}'");
                     continue;
                 }
                 if (!result.TryAdd(property.Name, property.Value))
                 {
-                    Add(child, "appears more than once");
+                    Add(Child(), "appears more than once");
                     continue;
                 }
                 if (property.Value.ValueKind == JsonValueKind.Null)
                 {
-                    Add(child, "must not be null (leave the property out instead)");
+                    Add(Child(), "must not be null (leave the property out instead)");
                     result.Remove(property.Name);
                 }
             }
@@ -610,11 +617,11 @@ public static partial class XapiStatementValidator
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in e.EnumerateObject())
             {
-                var p = Child(path, property.Name);
-                if (!seen.Add(property.Name)) Add(p, "appears more than once");
-                if (!XapiFormats.IsLanguageTag(property.Name)) Add(p, $"'{Truncate(property.Name)}' is not an RFC 5646 language tag");
-                if (property.Value.ValueKind == JsonValueKind.Null) Add(p, "must not be null");
-                else String(property.Value, p);
+                string P() => Child(path, property.Name);
+                if (!seen.Add(property.Name)) Add(P(), "appears more than once");
+                if (!XapiFormats.IsLanguageTag(property.Name)) Add(P(), $"'{Truncate(property.Name)}' is not an RFC 5646 language tag");
+                if (property.Value.ValueKind == JsonValueKind.Null) Add(P(), "must not be null");
+                else if (property.Value.ValueKind != JsonValueKind.String) String(property.Value, P());
             }
         }
 
@@ -629,9 +636,8 @@ public static partial class XapiStatementValidator
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in e.EnumerateObject())
             {
-                var p = Child(path, property.Name);
-                if (!seen.Add(property.Name)) Add(p, "appears more than once");
-                if (!XapiFormats.IsIri(property.Name)) Add(p, "extension keys must be IRIs");
+                if (!seen.Add(property.Name)) Add(Child(path, property.Name), "appears more than once");
+                if (!XapiFormats.IsIri(property.Name)) Add(Child(path, property.Name), "extension keys must be IRIs");
             }
         }
 

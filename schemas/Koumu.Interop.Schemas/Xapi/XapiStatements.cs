@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -37,7 +38,18 @@ public sealed record XapiStatementIndex
 }
 
 /// <summary>A Statement ready to store: the JSON with the LRS-set fields, its index, and the hash used for id conflicts.</summary>
-public sealed record PreparedStatement(string Json, XapiStatementIndex Index, string ContentHash);
+public sealed record PreparedStatement(string Json, XapiStatementIndex Index, string ContentHash)
+{
+    /// <summary>
+    /// The Activity definitions the stored JSON carries, in its document order (the object, a SubStatement's object and
+    /// context activities, the context activities), as <see cref="XapiStatements.Prepare"/> found them; null when not
+    /// collected (then read them from <see cref="Json"/>).
+    /// </summary>
+    public IReadOnlyList<XapiDefinitionText>? Definitions { get; init; }
+}
+
+/// <summary>An Activity id and the JSON text of the definition a Statement gives it.</summary>
+public sealed record XapiDefinitionText(string ActivityId, string Json);
 
 /// <summary>Inverse Functional Identifiers (D §2.4.2.3) as one canonical string, so filters compare equal IFIs as equal.</summary>
 public static class XapiIdentity
@@ -118,49 +130,174 @@ public static class XapiStatements
     /// defaulted; UUIDs lower-cased; single contextActivities wrapped in arrays (D §2.4.6.2, "returned as arrays");
     /// under 2.0, timestamps converted to UTC (IEEE 9274.1.1). Call only on a Statement that passed validation.
     /// </summary>
+    /// <remarks>
+    /// One pass over the parsed Statement (docs/benchmarks.md, "xAPI LRS"): the stored JSON is written as UTF-8 straight
+    /// from the request's <see cref="JsonElement"/>s (untouched subtrees copied as they are), the content hash is taken
+    /// from the same elements, and the filter values (<see cref="Index(JsonElement)"/>) and the Activity definitions are
+    /// read from them too — no clone into a node tree, no re-serialising, no re-parsing of the result. The output is
+    /// exactly what the earlier clone-edit-serialise-parse version produced (key order included: the LRS's fields where
+    /// that version put them, a wrapped single context activity after the lists that were arrays already).
+    /// </remarks>
     public static PreparedStatement Prepare(JsonElement statement, XapiVersion version, DateTimeOffset stored, JsonObject authority, string? id = null)
     {
-        var node = JsonObject.Create(statement)!.DeepClone().AsObject();
-        var contentHash = ContentHash(node);
-        var statementId = id ?? (node["id"]?.GetValue<string>() is { } given ? XapiFormats.NormalizeUuid(given) : Guid.NewGuid().ToString("D"));
-        var ordered = new JsonObject { ["id"] = statementId };
-        foreach (var (key, value) in node.ToList())
-        {
-            node.Remove(key);
-            if (key is "id" or "stored" or "authority") continue;
-            ordered[key] = value;
-        }
+        ArgumentNullException.ThrowIfNull(authority);
+        var contentHash = ContentHash(statement);
+        var statementId = id ?? (statement.TryGetProperty("id", out var given) ? XapiFormats.NormalizeUuid(given.GetString()!) : Guid.NewGuid().ToString("D"));
         var storedText = XapiFormats.FormatTimestamp(stored);
-        if (ordered["timestamp"] is null) ordered["timestamp"] = storedText;
-        else if (version == XapiVersion.V200 && XapiFormats.TryParseTimestamp(ordered["timestamp"]!.GetValue<string>(), out var ts) && ts.Offset != TimeSpan.Zero)
-            ordered["timestamp"] = ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        ordered["stored"] = storedText;
-        ordered["authority"] = authority.DeepClone();
-        ordered["version"] ??= version == XapiVersion.V200 ? "2.0.0" : "1.0.0";
-        NormalizeContext(ordered["context"] as JsonObject);
-        if (ordered["object"] is JsonObject obj)
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var definitions = new List<XapiDefinitionText>();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            if (obj["objectType"]?.GetValue<string>() == "StatementRef" && obj["id"] is JsonValue refId) obj["id"] = XapiFormats.NormalizeUuid(refId.GetValue<string>());
-            if (obj["objectType"]?.GetValue<string>() == "SubStatement") NormalizeContext(obj["context"] as JsonObject);
+            writer.WriteStartObject();
+            writer.WriteString("id", statementId);
+            var hasTimestamp = false;
+            var hasVersion = false;
+            foreach (var property in statement.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case "id" or "stored" or "authority":
+                        continue;
+                    case "timestamp":
+                        hasTimestamp = true;
+                        writer.WritePropertyName(property.Name);
+                        if (version == XapiVersion.V200 && XapiFormats.TryParseTimestamp(property.Value.GetString()!, out var ts) && ts.Offset != TimeSpan.Zero)
+                            writer.WriteStringValue(ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture));
+                        else property.Value.WriteTo(writer);
+                        break;
+                    case "version":
+                        hasVersion = true;
+                        writer.WritePropertyName(property.Name);
+                        property.Value.WriteTo(writer);
+                        break;
+                    case "context":
+                        writer.WritePropertyName(property.Name);
+                        WriteContext(writer, property.Value);
+                        break;
+                    case "object":
+                        writer.WritePropertyName(property.Name);
+                        WriteObject(writer, property.Value, definitions);
+                        break;
+                    default:
+                        writer.WritePropertyName(property.Name);
+                        property.Value.WriteTo(writer);
+                        break;
+                }
+            }
+            if (!hasTimestamp) writer.WriteString("timestamp", storedText);
+            writer.WriteString("stored", storedText);
+            writer.WritePropertyName("authority");
+            authority.WriteTo(writer);
+            if (!hasVersion) writer.WriteString("version", version == XapiVersion.V200 ? "2.0.0" : "1.0.0");
+            writer.WriteEndObject();
         }
-        var json = ordered.ToJsonString(WriteOptions);
-        using var document = JsonDocument.Parse(json);
-        return new PreparedStatement(json, Index(document.RootElement), contentHash);
+        // The Activity definitions in the order of the stored JSON: the object (or a SubStatement's), then the context's.
+        if (statement.TryGetProperty("context", out var context)) ContextDefinitions(context, definitions);
+        var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var index = Index(statement, statementId, JsonSerializer.SerializeToElement(authority));
+        return new PreparedStatement(json, index, contentHash) { Definitions = definitions };
     }
 
-    private static void NormalizeContext(JsonObject? context)
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = WriteOptions.Encoder };
+
+    /// <summary>An object: a StatementRef's id lower-cased; a SubStatement's context normalised; an Activity's definition noted.</summary>
+    private static void WriteObject(Utf8JsonWriter writer, JsonElement obj, List<XapiDefinitionText> definitions)
     {
-        if (context is null) return;
-        if (context["registration"] is JsonValue registration) context["registration"] = XapiFormats.NormalizeUuid(registration.GetValue<string>());
-        if (context["statement"] is JsonObject sref && sref["id"] is JsonValue sid) sref["id"] = XapiFormats.NormalizeUuid(sid.GetValue<string>());
-        if (context["contextActivities"] is not JsonObject activities) return;
-        foreach (var (key, value) in activities.ToList())
+        var type = obj.TryGetProperty("objectType", out var t) ? t.GetString() : "Activity";
+        if (type == "Activity")
         {
-            if (value is JsonObject single)
+            AddDefinition(obj, definitions);
+            obj.WriteTo(writer);
+            return;
+        }
+        if (type is not ("StatementRef" or "SubStatement"))
+        {
+            obj.WriteTo(writer);
+            return;
+        }
+        writer.WriteStartObject();
+        foreach (var property in obj.EnumerateObject())
+        {
+            writer.WritePropertyName(property.Name);
+            if (type == "StatementRef" && property.Name == "id") writer.WriteStringValue(XapiFormats.NormalizeUuid(property.Value.GetString()!));
+            else if (type == "SubStatement" && property.Name == "context") WriteContext(writer, property.Value);
+            else property.Value.WriteTo(writer);
+        }
+        writer.WriteEndObject();
+        if (type == "SubStatement")
+        {
+            if (obj.TryGetProperty("object", out var inner) && inner.ValueKind == JsonValueKind.Object
+                && (!inner.TryGetProperty("objectType", out var it) || it.GetString() == "Activity")) AddDefinition(inner, definitions);
+            if (obj.TryGetProperty("context", out var subContext)) ContextDefinitions(subContext, definitions);
+        }
+    }
+
+    /// <summary>A context: registration and the StatementRef's id lower-cased, single contextActivities wrapped in arrays (after the lists).</summary>
+    private static void WriteContext(Utf8JsonWriter writer, JsonElement context)
+    {
+        writer.WriteStartObject();
+        foreach (var property in context.EnumerateObject())
+        {
+            writer.WritePropertyName(property.Name);
+            switch (property.Name)
             {
-                activities.Remove(key);
-                activities[key] = new JsonArray(single);
+                case "registration":
+                    writer.WriteStringValue(XapiFormats.NormalizeUuid(property.Value.GetString()!));
+                    break;
+                case "statement":
+                    writer.WriteStartObject();
+                    foreach (var p in property.Value.EnumerateObject())
+                    {
+                        writer.WritePropertyName(p.Name);
+                        if (p.Name == "id") writer.WriteStringValue(XapiFormats.NormalizeUuid(p.Value.GetString()!));
+                        else p.Value.WriteTo(writer);
+                    }
+                    writer.WriteEndObject();
+                    break;
+                case "contextActivities":
+                    writer.WriteStartObject();
+                    foreach (var list in property.Value.EnumerateObject())
+                    {
+                        if (list.Value.ValueKind == JsonValueKind.Object) continue;
+                        writer.WritePropertyName(list.Name);
+                        list.Value.WriteTo(writer);
+                    }
+                    foreach (var list in property.Value.EnumerateObject())
+                    {
+                        if (list.Value.ValueKind != JsonValueKind.Object) continue;
+                        writer.WritePropertyName(list.Name);
+                        writer.WriteStartArray();
+                        list.Value.WriteTo(writer);
+                        writer.WriteEndArray();
+                    }
+                    writer.WriteEndObject();
+                    break;
+                default:
+                    property.Value.WriteTo(writer);
+                    break;
             }
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The definitions of a context's activities in stored order (lists that were arrays, then wrapped singles).</summary>
+    private static void ContextDefinitions(JsonElement context, List<XapiDefinitionText> definitions)
+    {
+        if (!context.TryGetProperty("contextActivities", out var lists) || lists.ValueKind != JsonValueKind.Object) return;
+        foreach (var list in lists.EnumerateObject())
+            if (list.Value.ValueKind == JsonValueKind.Array) foreach (var a in list.Value.EnumerateArray()) AddDefinition(a, definitions);
+        foreach (var list in lists.EnumerateObject())
+            if (list.Value.ValueKind == JsonValueKind.Object) AddDefinition(list.Value, definitions);
+    }
+
+    private static void AddDefinition(JsonElement activity, List<XapiDefinitionText> definitions)
+    {
+        if (activity.ValueKind == JsonValueKind.Object && activity.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+            && activity.TryGetProperty("definition", out var definition) && definition.ValueKind == JsonValueKind.Object)
+        {
+            var buffer = new ArrayBufferWriter<byte>(512);
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) definition.WriteTo(writer);
+            definitions.Add(new XapiDefinitionText(id.GetString()!, Encoding.UTF8.GetString(buffer.WrittenSpan)));
         }
     }
 
@@ -173,6 +310,85 @@ public static class XapiStatements
         var sb = new StringBuilder();
         Canonical(statement, sb, top: true);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+
+    /// <summary><see cref="ContentHash(JsonObject)"/> of a parsed Statement, read from its elements (the same text, the same hash).</summary>
+    /// <remarks>The canonical text is written as UTF-8 straight from the document's bytes: no string per value.</remarks>
+    public static string ContentHash(JsonElement statement)
+    {
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        Canonical(statement, buffer, top: true);
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+    }
+
+    private static void Canonical(JsonElement element, ArrayBufferWriter<byte> output, bool top = false)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                Append(output, "{"u8);
+                var properties = new (string Name, JsonElement Value)[element.GetPropertyCount()];
+                var count = 0;
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (top && property.Name is "id" or "stored" or "authority") continue;
+                    properties[count++] = (property.Name, property.Value);
+                }
+                Array.Sort(properties, 0, count, NameOrder.Instance);
+                for (var i = 0; i < count; i++)
+                {
+                    var (name, value) = properties[i];
+                    // As the node-based hash did (JsonObject refuses them): a name repeated inside an extension value is
+                    // not hashed in some arbitrary order. The validator lets such values through; they fail here, as before.
+                    if (i > 0 && string.Equals(properties[i - 1].Name, name, StringComparison.Ordinal))
+                        throw new ArgumentException($"An item with the same key has already been added. Key: {name}", nameof(element));
+                    AppendName(output, name);
+                    Canonical(value, output);
+                    Append(output, ","u8);
+                }
+                Append(output, "}"u8);
+                break;
+            case JsonValueKind.Array:
+                Append(output, "["u8);
+                foreach (var v in element.EnumerateArray()) { Canonical(v, output); Append(output, ","u8); }
+                Append(output, "]"u8);
+                break;
+            case JsonValueKind.Number:
+                // Numbers compare by value (1.0 and 1 are the same score); everything else by its JSON text.
+                var span = output.GetSpan(32);
+                if (!element.GetDouble().TryFormat(span, out var written, "R", System.Globalization.CultureInfo.InvariantCulture)) throw new InvalidOperationException("A number did not format.");
+                output.Advance(written);
+                break;
+            default:
+                Append(output, System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element));
+                break;
+        }
+    }
+
+    private static void Append(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
+
+    /// <summary>A property name as <c>JsonSerializer.Serialize(name)</c> writes it (default encoder), as the node-based hash did.</summary>
+    private static void AppendName(ArrayBufferWriter<byte> output, string name)
+    {
+        var plain = true;
+        foreach (var c in name)
+            if (c is < ' ' or > '~' or '"' or '\\' or '<' or '>' or '&' or '\'' or '+' or '`') { plain = false; break; }
+        Append(output, "\""u8);
+        if (plain)
+        {
+            var span = output.GetSpan(name.Length);
+            for (var i = 0; i < name.Length; i++) span[i] = (byte)name[i];
+            output.Advance(name.Length);
+        }
+        else Append(output, JsonEncodedText.Encode(name).EncodedUtf8Bytes);
+        Append(output, "\":"u8);
+    }
+
+    private sealed class NameOrder : IComparer<(string Name, JsonElement Value)>
+    {
+        public static readonly NameOrder Instance = new();
+
+        public int Compare((string Name, JsonElement Value) x, (string Name, JsonElement Value) y) => string.CompareOrdinal(x.Name, y.Name);
     }
 
     /// <summary>
@@ -215,7 +431,14 @@ public static class XapiStatements
         }
     }
 
-    public static XapiStatementIndex Index(JsonElement s)
+    public static XapiStatementIndex Index(JsonElement s) =>
+        Index(s, s.GetProperty("id").GetString()!, s.TryGetProperty("authority", out var authority) ? authority : default);
+
+    /// <summary>
+    /// The index of a Statement as <see cref="Prepare"/> stores it, read from the submitted elements: <paramref name="id"/>
+    /// and <paramref name="authority"/> are the stored ones, and the UUIDs are lower-cased as Prepare writes them.
+    /// </summary>
+    private static XapiStatementIndex Index(JsonElement s, string id, JsonElement authority)
     {
         var agents = new HashSet<string>(StringComparer.Ordinal);
         var related = new HashSet<string>(StringComparer.Ordinal);
@@ -226,20 +449,21 @@ public static class XapiStatements
         foreach (var ifi in XapiIdentity.IfisWithMembers(actor)) agents.Add(ifi);
         if (objectType is "Agent" or "Group") foreach (var ifi in XapiIdentity.IfisWithMembers(obj)) agents.Add(ifi);
         related.UnionWith(agents);
-        if (s.TryGetProperty("authority", out var authority)) related.UnionWith(XapiIdentity.IfisWithMembers(authority));
+        if (authority.ValueKind == JsonValueKind.Object) related.UnionWith(XapiIdentity.IfisWithMembers(authority));
         CollectRelated(s, related, activities);
         string? registration = null;
-        if (s.TryGetProperty("context", out var context) && context.TryGetProperty("registration", out var r)) registration = r.GetString();
+        if (s.TryGetProperty("context", out var context) && context.TryGetProperty("registration", out var r)) registration = XapiFormats.NormalizeUuid(r.GetString()!);
+        var refId = objectType == "StatementRef" ? XapiFormats.NormalizeUuid(obj.GetProperty("id").GetString()!) : null;
         var verbId = s.GetProperty("verb").GetProperty("id").GetString()!;
         return new XapiStatementIndex
         {
-            Id = s.GetProperty("id").GetString()!,
+            Id = id,
             ActorIfi = XapiIdentity.Ifi(actor),
             VerbId = verbId,
             ActivityId = objectType == "Activity" ? obj.GetProperty("id").GetString() : null,
             Registration = registration,
-            VoidsId = verbId == XapiStatementValidator.VoidedVerb && objectType == "StatementRef" ? obj.GetProperty("id").GetString() : null,
-            RefId = objectType == "StatementRef" ? obj.GetProperty("id").GetString() : null,
+            VoidsId = verbId == XapiStatementValidator.VoidedVerb ? refId : null,
+            RefId = refId,
             Agents = agents,
             RelatedAgents = related,
             RelatedActivities = activities,

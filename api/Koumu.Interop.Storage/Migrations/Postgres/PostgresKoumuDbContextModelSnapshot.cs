@@ -1092,22 +1092,15 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("tenant_id");
 
-                    b.Property<string>("Kind")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("kind")
-                        .UseCollation("C");
-
-                    b.Property<string>("Value")
-                        .HasColumnType("text")
-                        .HasColumnName("value")
-                        .UseCollation("C");
+                    b.Property<byte[]>("Key")
+                        .HasColumnType("bytea")
+                        .HasColumnName("key");
 
                     b.Property<long>("Sequence")
                         .HasColumnType("bigint")
                         .HasColumnName("sequence");
 
-                    b.HasKey("TenantId", "Kind", "Value", "Sequence");
+                    b.HasKey("TenantId", "Key", "Sequence");
 
                     b.ToTable("xapi_statement_links", (string)null);
                 });

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Koumu.Interop.Schemas.Xapi;
+using Koumu.Interop.Storage;
+using Koumu.Interop.Storage.Xapi;
+using Koumu.Interop.Tests.TestSupport;
+using Npgsql;
+
+namespace Koumu.Interop.Tests.Xapi;
+
+/// <summary>
+/// The filter links of Statements (C §2.1.3 agent, related_agents, related_activities): on PostgreSQL keyed by a digest of
+/// (kind, value) (<see cref="XapiLinkKind.Key"/>, migration XapiLeanerIngest), on SQLite by the text itself.
+/// </summary>
+public sealed class StatementLinkTests
+{
+    private static readonly JsonObject Authority = new() { ["objectType"] = "Agent", ["account"] = new JsonObject { ["homePage"] = "https://hub/xapi", ["name"] = "k" } };
+
+    public static TheoryData<string, string> Values => new()
+    {
+        { XapiLinkKind.Agent, "mbox:mailto:a@example.org" },
+        { XapiLinkKind.RelatedAgent, "account:https://portal.example.jp 山田 太郎" },
+        { XapiLinkKind.RelatedActivity, "https://drill.example.jp/activities/算数/g3/u2/q1?x=1&y=ü" },
+        { XapiLinkKind.RelatedActivity, "" },
+        { XapiLinkKind.Agent, "openid:https://id.example.org/" + new string('é', 2000) }, // longer than the stack buffer
+    };
+
+    [SkippableTheory, MemberData(nameof(Values))]
+    public async Task The_link_key_is_what_the_migration_computes_in_PostgreSQL_for_existing_rows(string kind, string value)
+    {
+        await using var db = await TestStore.CreateAsync("postgres");
+        await using var connection = (NpgsqlConnection)await db.Store.OpenConnectionAsync(default);
+        // The expression of migration XapiLeanerIngest.
+        await using var command = new NpgsqlCommand("SELECT substring(sha256(convert_to(@kind || ':' || @value, 'UTF8')) from 1 for 16)", connection);
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("value", value);
+        var inDatabase = (byte[])(await command.ExecuteScalarAsync())!;
+        Assert.Equal(inDatabase, XapiLinkKind.Key(kind, value));
+        Assert.Equal(XapiLinkKind.KeyLength, inDatabase.Length);
+    }
+
+    [Fact]
+    public void Link_keys_differ_by_kind_and_by_value()
+    {
+        var keys = new[]
+        {
+            XapiLinkKind.Key(XapiLinkKind.Agent, "mbox:mailto:a@example.org"),
+            XapiLinkKind.Key(XapiLinkKind.RelatedAgent, "mbox:mailto:a@example.org"),
+            XapiLinkKind.Key(XapiLinkKind.Agent, "mbox:mailto:b@example.org"),
+            XapiLinkKind.Key(XapiLinkKind.RelatedActivity, "mbox:mailto:a@example.org"),
+        };
+        Assert.Equal(keys.Length, keys.Select(Convert.ToHexString).Distinct().Count());
+    }
+
+    /// <summary>
+    /// A rich Statement — a Group actor with members, an Agent in a SubStatement, instructor, team, context activities of
+    /// every kind in both places — is found by each IFI and activity it involves exactly as C §2.1.3 says, and by nothing
+    /// else, whichever way the links are keyed.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Every_filter_finds_a_rich_Statement_by_exactly_the_agents_and_activities_it_involves(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var store = new XapiStatementStore(db.Store);
+        var id = Guid.NewGuid().ToString();
+        var json = """
+            {"id":"@ID",
+             "actor":{"objectType":"Group","name":"班","mbox":"mailto:group@example.org","member":[{"mbox":"mailto:member@example.org"},{"account":{"homePage":"https://portal.example.jp","name":"pupil-1"}}]},
+             "verb":{"id":"http://adlnet.gov/expapi/verbs/commented"},
+             "object":{"objectType":"SubStatement","actor":{"mbox":"mailto:sub-actor@example.org"},"verb":{"id":"http://x.org/v"},
+                       "object":{"id":"http://x.org/sub-object"},
+                       "context":{"instructor":{"mbox":"mailto:sub-instructor@example.org"},"contextActivities":{"parent":{"id":"http://x.org/sub-parent"}}}},
+             "context":{"instructor":{"mbox":"mailto:instructor@example.org"},
+                        "team":{"objectType":"Group","member":[{"mbox":"mailto:teammate@example.org"}]},
+                        "contextActivities":{"parent":[{"id":"http://x.org/parent"}],"grouping":{"id":"http://x.org/grouping"},"category":[{"id":"http://x.org/category"}],"other":[{"id":"http://x.org/other"}]}}}
+            """.Replace("@ID", id, StringComparison.Ordinal);
+        Assert.Equal(XapiStoreStatus.Stored, (await store.StoreAsync(db.TenantId, stored =>
+        {
+            using var d = JsonDocument.Parse(json);
+            return [XapiStatements.Prepare(d.RootElement, XapiVersion.V103, stored, Authority)];
+        }, default)).Status);
+
+        async Task<bool> Finds(string? agent = null, bool relatedAgents = false, string? activity = null, bool relatedActivities = false) =>
+            (await store.QueryAsync(db.TenantId, new XapiStatementQuery
+            {
+                AgentIfi = agent, RelatedAgents = relatedAgents, ActivityId = activity, RelatedActivities = relatedActivities, Limit = 10,
+            }, default)).Statements.Count == 1;
+
+        // agent: the actor and its members (the object is a SubStatement, so no object agent).
+        foreach (var ifi in new[] { "mbox:mailto:group@example.org", "mbox:mailto:member@example.org", "account:https://portal.example.jp pupil-1" })
+        {
+            Assert.True(await Finds(agent: ifi), ifi);
+            Assert.True(await Finds(agent: ifi, relatedAgents: true), ifi);
+        }
+        // related_agents only: instructor, team (and members), authority, and everything in the SubStatement.
+        foreach (var ifi in new[] { "mbox:mailto:instructor@example.org", "mbox:mailto:teammate@example.org", "account:https://hub/xapi k",
+                     "mbox:mailto:sub-actor@example.org", "mbox:mailto:sub-instructor@example.org" })
+        {
+            Assert.False(await Finds(agent: ifi), ifi);
+            Assert.True(await Finds(agent: ifi, relatedAgents: true), ifi);
+        }
+        Assert.False(await Finds(agent: "mbox:mailto:nobody@example.org", relatedAgents: true));
+        // related_activities: the context activities of both levels and the SubStatement's object; plain activity: none
+        // (the object is not an Activity).
+        foreach (var activity in new[] { "http://x.org/parent", "http://x.org/grouping", "http://x.org/category", "http://x.org/other", "http://x.org/sub-object", "http://x.org/sub-parent" })
+        {
+            Assert.False(await Finds(activity: activity), activity);
+            Assert.True(await Finds(activity: activity, relatedActivities: true), activity);
+        }
+        Assert.False(await Finds(activity: "http://x.org/none", relatedActivities: true));
+        // A value of one kind does not match as another: an activity IRI is no agent.
+        Assert.False(await Finds(agent: "http://x.org/parent", relatedAgents: true));
+    }
+}
