@@ -96,6 +96,13 @@ public static class XapiStatements
     public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>
+    /// Statements, in addition, may not repeat a property name anywhere — extension values included: which of two values
+    /// a reader takes is undefined (RFC 8259 §4: names SHOULD be unique), and the stored Statement must read back the
+    /// same in every format, so a repeated name is a 400 at parse time rather than a surprise at storage or query time.
+    /// </summary>
+    public static readonly JsonDocumentOptions StatementDocumentOptions = DocumentOptions with { AllowDuplicateProperties = false };
+
+    /// <summary>
     /// Parses a POST/PUT body: one Statement object, or (when <paramref name="allowArray"/>) an array of them (C §2.1.2).
     /// Returns the document (the caller disposes it) or a problem at <c>$</c>.
     /// </summary>
@@ -106,7 +113,7 @@ public static class XapiStatements
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, DocumentOptions);
+            document = JsonDocument.Parse(body, StatementDocumentOptions);
         }
         catch (JsonException e)
         {

@@ -227,6 +227,18 @@ public abstract class StatementResourceSpecification
         Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
     }
 
+    [SkippableTheory]
+    [InlineData(",\"result\":{\"extensions\":{\"http://x.org/e\":{\"a\":1,\"a\":2}}}")]
+    [InlineData(",\"context\":{\"extensions\":{\"http://x.org/e\":1,\"http://x.org/e\":2}}")]
+    [InlineData(",\"result\":{\"success\":true,\"success\":false}")]
+    public async Task A_repeated_property_name_anywhere_is_400_and_nothing_is_stored(string extra)
+    {
+        using var lrs = await _hub.LrsClientAsync(XapiHub.NewTenant());
+        using var post = await lrs.PostAsync("/xapi/statements", Json(Statement(extra: extra)));
+        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+        Assert.Equal(0, await CountAsync(lrs));
+    }
+
     [SkippableFact]
     public async Task Deeply_nested_extensions_are_400_not_a_crash()
     {
