@@ -82,7 +82,7 @@ internal sealed class ExternalReferences(SpillBudget budget) : IDisposable
     /// Every pending reference, oldest first (the spilled ones, then those still in memory), per target file in chunks
     /// of at most <see cref="ChunkSize"/> distinct ids.
     /// </summary>
-    public async IAsyncEnumerable<(string Target, Dictionary<string, Pending> Chunk)> ChunksAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    public IEnumerable<(string Target, Dictionary<string, Pending> Chunk)> Chunks(CancellationToken ct)
     {
         if (_writer is not null)
         {
@@ -109,7 +109,6 @@ internal sealed class ExternalReferences(SpillBudget budget) : IDisposable
         foreach (var (target, pending) in _memory)
             foreach (var chunk in pending.Chunk(ChunkSize))
                 yield return (target, chunk.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -121,7 +120,7 @@ internal sealed class ExternalReferences(SpillBudget budget) : IDisposable
     {
         var reported = new HashSet<(string, string)>();
         var unverifiable = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var (targetName, chunk) in ChunksAsync(ct).ConfigureAwait(false))
+        foreach (var (targetName, chunk) in Chunks(ct))
         {
             if (store is null)
             {
