@@ -33,11 +33,10 @@ public sealed partial class AttendanceStore
         }
         AttendanceRecordRow? current = null;
         await using (var command = Command(connection, transaction,
-            $"SELECT {RecordColumns} FROM attendance_records WHERE tenant_id = @tenant AND sourced_id = @id AND is_current = @true"))
+            $"SELECT {RecordColumns} FROM attendance_records WHERE tenant_id = @tenant AND sourced_id = @id AND is_current"))
         {
             Add(command, "tenant", tenantId);
             Add(command, "id", sourcedId);
-            Add(command, "true", true);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) current = ReadRow(reader);
         }
@@ -165,12 +164,11 @@ public sealed partial class AttendanceStore
         }
         var day = new Dictionary<(string Pupil, DateOnly Date), (AttendanceCode Code, string? Disease)>();
         await using (var command = Command(connection, null,
-            "SELECT pupil_sourced_id, date, code, disease FROM attendance_records WHERE tenant_id = @tenant AND school_sourced_id = @school AND is_current = @true " +
+            "SELECT pupil_sourced_id, date, code, disease FROM attendance_records WHERE tenant_id = @tenant AND school_sourced_id = @school AND is_current " +
             "AND status = 'active' AND period = 0 AND date >= @from AND date <= @to"))
         {
             Add(command, "tenant", tenantId);
             Add(command, "school", school);
-            Add(command, "true", true);
             Add(command, "from", from);
             Add(command, "to", to);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -146,6 +146,8 @@ internal static class AttendanceModel
                 foreach (var p in new[] { "SourcedId", "SchoolSourcedId", "PupilSourcedId" }) b.Property(p).UseCollation("C");
             b.HasKey(r => r.Id);
             b.HasIndex(r => new { r.TenantId, r.SourcedId, r.Version }).IsUnique();
+            // Partial on "is_current": queries must say "AND is_current" literally — compared with a parameter, a prepared
+            // statement's generic plan cannot use these indexes (PartialIndexPredicateTests).
             // One current version per slot; also the per-pupil-per-year access path (pupil, date range).
             b.HasIndex(r => new { r.TenantId, r.PupilSourcedId, r.Date, r.Period }).IsUnique().HasFilter("\"is_current\"");
             // A school's morning and a school-year derivation read by (school, date range).

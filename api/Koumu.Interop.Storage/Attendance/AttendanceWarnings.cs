@@ -242,14 +242,13 @@ public sealed partial class AttendanceStore
         }
 
         // (1) Candidate records of the year up to asOf.
-        const string candidate = "tenant_id = @tenant AND is_current = @true AND status = 'active' AND date >= @from AND date <= @to " +
-            "AND ((period = 0 AND code NOT IN ('PRESENT', 'PRESENT_DEEMED')) OR nurse_room = @true)";
+        const string candidate = "tenant_id = @tenant AND is_current AND status = 'active' AND date >= @from AND date <= @to " +
+            "AND ((period = 0 AND code NOT IN ('PRESENT', 'PRESENT_DEEMED')) OR nurse_room)";
         var records = new Dictionary<(string School, string Pupil), List<WarningRecord>>();
         await using (var command = Command(connection, transaction,
             $"SELECT sourced_id, school_sourced_id, pupil_sourced_id, date, period, code, nurse_room FROM attendance_records WHERE {candidate}"))
         {
             Add(command, "tenant", tenantId);
-            Add(command, "true", true);
             Add(command, "from", start);
             Add(command, "to", asOf);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -304,7 +303,6 @@ public sealed partial class AttendanceStore
                 $"WHERE e.tenant_id = @tenant AND e.{Col(e, "role")} = 'student' AND e.status = 'active' AND c.status = 'active' " +
                 $"AND e.{Col(e, "userSourcedId")} IN (SELECT DISTINCT pupil_sourced_id FROM attendance_records WHERE {candidate})");
             Add(command, "tenant", tenantId);
-            Add(command, "true", true);
             Add(command, "from", start);
             Add(command, "to", asOf);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -28,8 +28,11 @@ public sealed record EnrolmentInterval(DateOnly? Begin, DateOnly? End, string? G
     public bool Covers(DateOnly date) => (Begin is null || Begin <= date) && (End is null || date <= End);
 }
 
-/// <summary>A current (latest-version) record of a pupil: <see cref="Period"/> is null for a day record.</summary>
-public sealed record PupilMark(DateOnly Date, int? Period, AttendanceMark Mark);
+/// <summary>
+/// A current (latest-version) record of a pupil: <see cref="Period"/> is null for a day record. A value, not an object:
+/// a school's year is ~200,000 of them, read into lists and walked once (bench attendance (a)).
+/// </summary>
+public readonly record struct PupilMark(DateOnly Date, int? Period, AttendanceMark Mark);
 
 /// <summary>A record the derivation did not use as sent, and why (shown to the school so it can correct the 出席簿).</summary>
 public sealed record YorokuConflict(DateOnly Date, int? Period, string Rule, string Message);
