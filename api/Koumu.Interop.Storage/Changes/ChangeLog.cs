@@ -112,26 +112,31 @@ internal static class ChangeLog
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) return 0;
-        var version = await LockedChangeVersionAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
         if (connection is NpgsqlConnection npgsql)
         {
-            // One statement over arrays rather than a round trip per row: xAPI batches record their changes while they
-            // hold the tenant's write lock. Versions follow the rows' order (WITH ORDINALITY).
+            // One statement, one round trip: writers call this while they hold the tenant's write lock (xAPI batches,
+            // attendance mornings), and the counter read, the rows, the counter update and the notification were four.
+            // The UPDATE takes the same row lock the counter read FOR NO KEY UPDATE took (see LockedChangeVersionAsync:
+            // a concurrent writer waits for our commit, then sees our counter) and returns the moved counter; versions
+            // follow the rows' order (WITH ORDINALITY); pg_notify is delivered only if the transaction commits.
             await using var insert = new NpgsqlCommand(
-                "INSERT INTO changes (tenant_id, version, resource, sourced_id, operation, changed_at) " +
-                "SELECT @tenant, @first + c.ord - 1, c.resource, c.sourced_id, c.operation, @now " +
-                "FROM unnest(@resources, @sourcedIds, @operations) WITH ORDINALITY AS c(resource, sourced_id, operation, ord)",
+                "WITH counter AS (UPDATE tenants SET change_version = change_version + @count WHERE id = @tenant RETURNING change_version), " +
+                "recorded AS (INSERT INTO changes (tenant_id, version, resource, sourced_id, operation, changed_at) " +
+                "SELECT @tenant, counter.change_version - @count + c.ord, c.resource, c.sourced_id, c.operation, @now " +
+                "FROM counter, unnest(@resources, @sourcedIds, @operations) WITH ORDINALITY AS c(resource, sourced_id, operation, ord)) " +
+                "SELECT change_version, pg_notify('koumu_changes', @tenant::text || ':' || change_version::text) FROM counter",
                 npgsql, (NpgsqlTransaction)transaction);
             insert.Parameters.Add(new NpgsqlParameter<int>("tenant", tenantId));
-            insert.Parameters.Add(new NpgsqlParameter<long>("first", version + 1));
+            insert.Parameters.Add(new NpgsqlParameter<long>("count", rows.Count));
             insert.Parameters.Add(new NpgsqlParameter("now", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = DateTime.SpecifyKind(changedAt, DateTimeKind.Utc) });
             insert.Parameters.Add(new NpgsqlParameter<string[]>("resources", [.. rows.Select(r => r.Resource)]));
             insert.Parameters.Add(new NpgsqlParameter<string[]>("sourcedIds", [.. rows.Select(r => r.SourcedId)]));
             insert.Parameters.Add(new NpgsqlParameter<string[]>("operations", [.. rows.Select(r => r.Operation)]));
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            version += rows.Count;
+            var moved = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (moved is null or DBNull) throw new InvalidOperationException($"Tenant {tenantId} does not exist.");
+            return rows.Count;
         }
-        else
+        var version = await LockedChangeVersionAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
         {
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;

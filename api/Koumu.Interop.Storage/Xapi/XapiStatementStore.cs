@@ -81,14 +81,18 @@ public sealed class XapiStatementStore(RosterStore store)
         var definitions = statements.Select(XapiActivityDefinitions.Collect).ToList();
         // PostgreSQL's link keys are digests (XapiLinkKind.Key): computed here, outside the lock. They do not depend on stored.
         var linkKeys = Provider == DatabaseProvider.Postgres ? statements.Select(LinkKeys).ToList() : null;
+        // The stored definitions of the batch's Activities are read in the round trip that takes the lock (PostgreSQL).
+        string[] definitionKeys = Provider == DatabaseProvider.Postgres
+            ? [.. definitions.SelectMany(d => d).Select(d => d.Id).Distinct(StringComparer.Ordinal).Select(XapiActivityDefinitions.Key)]
+            : [];
         var batchIds = statements.Select(s => s.Index.Id).Distinct().ToList();
 
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // SQLite: Microsoft.Data.Sqlite begins transactions IMMEDIATE (not deferred), so the write lock is already held
         // and the reads below cannot go stale. PostgreSQL: the advisory lock, then the same reads, in one round trip.
-        var (sequence, lastStored, existing, voidedTargets) = connection is NpgsqlConnection npgsqlConnection
-            ? await LockAndReadAsync(npgsqlConnection, (NpgsqlTransaction)transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false)
+        var (sequence, lastStored, existing, voidedTargets, knownDefinitions) = connection is NpgsqlConnection npgsqlConnection
+            ? await LockAndReadAsync(npgsqlConnection, (NpgsqlTransaction)transaction, tenantId, batchIds, definitionKeys, cancellationToken).ConfigureAwait(false)
             : await ReadAsync(connection, transaction, tenantId, batchIds, cancellationToken).ConfigureAwait(false);
         // Never before the previous stored: since/until and the sequence order agree. The Statements' JSON carries stored
         // (and timestamp defaults to it), so a later instant means preparing them again.
@@ -147,7 +151,7 @@ public sealed class XapiStatementStore(RosterStore store)
                     changes.Add((ChangeFeed.Statements, target, ChangeOperation.Delete));
             }
         }
-        await XapiActivityDefinitions.MergeAsync(connection, transaction, tenantId, writtenDefinitions, stored, cancellationToken).ConfigureAwait(false);
+        await XapiActivityDefinitions.MergeAsync(connection, transaction, tenantId, writtenDefinitions, stored, cancellationToken, knownDefinitions).ConfigureAwait(false);
         await ChangeLog.RecordRowsAsync(connection, transaction, tenantId, changes, stored, cancellationToken).ConfigureAwait(false);
         await XapiAttachmentStore.InsertAsync(connection, transaction, tenantId, attachments, stored, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -155,15 +159,16 @@ public sealed class XapiStatementStore(RosterStore store)
     }
 
     /// <summary>What a batch reads under the tenant's lock: the last sequence and stored, the stored hashes of its ids, and which of its ids are voiding targets already.</summary>
-    private sealed record LockedState(long Sequence, DateTime LastStored, Dictionary<string, string> Existing, HashSet<string> VoidedTargets);
+    private sealed record LockedState(long Sequence, DateTime LastStored, Dictionary<string, string> Existing, HashSet<string> VoidedTargets,
+        Dictionary<string, string>? KnownDefinitions);
 
     /// <summary>
-    /// PostgreSQL: the tenant's advisory lock and the three reads that must follow it, sent as one batch (one round trip
-    /// instead of four while the lock is held). The statements run in order, so the reads see every batch committed
-    /// before the lock was granted.
+    /// PostgreSQL: the tenant's advisory lock and the four reads that must follow it, sent as one batch (one round trip
+    /// instead of five while the lock is held). The statements run in order, so the reads see every batch committed
+    /// before the lock was granted — the stored Activity definitions included (<see cref="XapiActivityDefinitions.MergeAsync"/>).
     /// </summary>
     private static async Task<LockedState> LockAndReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int tenantId,
-        List<string> ids, CancellationToken cancellationToken)
+        List<string> ids, string[] definitionKeys, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({LockClass}, $1)") { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId } } });
@@ -173,6 +178,9 @@ public sealed class XapiStatementStore(RosterStore store)
             { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId }, new NpgsqlParameter<string[]> { TypedValue = [.. ids] } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT voids_id FROM xapi_statements WHERE tenant_id = $1 AND voids_id = ANY($2)")
             { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId }, new NpgsqlParameter<string[]> { TypedValue = [.. ids] } } });
+        if (definitionKeys.Length > 0)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(XapiActivityDefinitions.ReadByKeysSql)
+                { Parameters = { new NpgsqlParameter<int> { TypedValue = tenantId }, new NpgsqlParameter<string[]> { TypedValue = definitionKeys } } });
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's void row
         long sequence = 0;
@@ -188,7 +196,13 @@ public sealed class XapiStatementStore(RosterStore store)
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         var voided = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) voided.Add(reader.GetString(0));
-        return new LockedState(sequence, lastStored, existing, voided);
+        var definitions = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (definitionKeys.Length > 0)
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) definitions[reader.GetString(0)] = reader.GetString(1);
+        }
+        return new LockedState(sequence, lastStored, existing, voided, definitions);
     }
 
     /// <summary>SQLite: the same reads as <see cref="LockAndReadAsync"/>, under the write lock the transaction already holds.</summary>
@@ -210,7 +224,7 @@ public sealed class XapiStatementStore(RosterStore store)
         // Targets of voiding Statements stored earlier (or earlier in this batch): a target that arrives after its
         // voiding Statement is stored voided, so the outcome does not depend on arrival order.
         var voided = await VoidedTargetsAsync(connection, transaction, tenantId, ids, cancellationToken).ConfigureAwait(false);
-        return new LockedState(sequence, lastStored, existing, voided);
+        return new LockedState(sequence, lastStored, existing, voided, null);
     }
 
     private sealed record StatementRow(long Sequence, PreparedStatement Statement, bool ArrivesVoided, List<byte[]>? LinkKeys);
