@@ -397,30 +397,55 @@ public sealed partial class AttendanceStore(RosterStore store)
 
     // ---------------------------------------------------------------- enrolments
 
-    /// <summary>Active student enrolments at <paramref name="schools"/> (one query; enrollments joined to classes for type and grade).</summary>
+    /// <summary>
+    /// Active student enrolments at <paramref name="schools"/>, in enrolment sourcedId order (so that which of two
+    /// overlapping enrolments counts does not depend on a plan), with their active class's type and grade.
+    /// </summary>
+    /// <remarks>
+    /// Two reads — the enrolments, then their classes by primary key — rather than one join: PostgreSQL hashed every class
+    /// of the tenant (10,800 in bench attendance) for one school's ≈ 3,000 enrolments, 10–18 ms a call, and every
+    /// attendance write and yearly record makes one.
+    /// </remarks>
     private static async Task<List<PupilEnrolment>> LoadEnrolmentsAsync(DbConnection connection, DbTransaction? transaction, int tenantId,
         IReadOnlyList<string> schools, CancellationToken cancellationToken, string? pupil = null)
     {
         var e = CsvBinding.Enrollments;
         var c = CsvBinding.Classes;
-        await using var command = Command(connection, transaction, "");
-        command.CommandText =
-            $"SELECT e.{Col(e, "userSourcedId")}, e.{Col(e, "schoolSourcedId")}, e.{Col(e, "classSourcedId")}, c.{Col(c, "classType")}, c.{Col(c, "grades")}, " +
-            $"e.{Col(e, "beginDate")}, e.{Col(e, "endDate")} FROM {e.StorageName} e JOIN {c.StorageName} c ON c.tenant_id = e.tenant_id AND c.sourced_id = e.{Col(e, "classSourcedId")} " +
-            $"WHERE e.tenant_id = @tenant AND e.{Col(e, "schoolSourcedId")} {In(command, "s", schools)} AND e.{Col(e, "role")} = 'student' " +
-            "AND e.status = 'active' AND c.status = 'active'" + (pupil is null ? "" : $" AND e.{Col(e, "userSourcedId")} = @pupil");
-        Add(command, "tenant", tenantId);
-        if (pupil is not null) Add(command, "pupil", pupil);
-        var list = new List<PupilEnrolment>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var rows = new List<(string Pupil, string School, string Class, DateOnly? Begin, DateOnly? End)>();
+        await using (var command = Command(connection, transaction, ""))
         {
-            var grades = Text(reader, 4);
-            list.Add(new PupilEnrolment(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                string.Equals(Text(reader, 3), "homeroom", StringComparison.Ordinal),
-                grades?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateOnly>(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6)));
+            command.CommandText =
+                $"SELECT e.{Col(e, "userSourcedId")}, e.{Col(e, "schoolSourcedId")}, e.{Col(e, "classSourcedId")}, e.{Col(e, "beginDate")}, e.{Col(e, "endDate")} " +
+                $"FROM {e.StorageName} e WHERE e.tenant_id = @tenant AND e.{Col(e, "schoolSourcedId")} {In(command, "s", schools)} AND e.{Col(e, "role")} = 'student' " +
+                "AND e.status = 'active'" + (pupil is null ? "" : $" AND e.{Col(e, "userSourcedId")} = @pupil") + " ORDER BY e.sourced_id";
+            Add(command, "tenant", tenantId);
+            if (pupil is not null) Add(command, "pupil", pupil);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4)));
         }
+        var classes = new Dictionary<string, (bool Homeroom, string? Grade)>(StringComparer.Ordinal);
+        var ids = rows.Select(r => r.Class).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var chunk in ids.Chunk(connection is NpgsqlConnection ? 50_000 : 500))
+        {
+            await using var command = Command(connection, transaction, "");
+            command.CommandText = connection is NpgsqlConnection
+                ? $"SELECT c.sourced_id, c.{Col(c, "classType")}, c.{Col(c, "grades")} FROM unnest(@ids) k(id) " +
+                  $"JOIN {c.StorageName} c ON c.tenant_id = @tenant AND c.sourced_id = k.id WHERE c.status = 'active'"
+                : $"SELECT c.sourced_id, c.{Col(c, "classType")}, c.{Col(c, "grades")} FROM {c.StorageName} c " +
+                  $"WHERE c.tenant_id = @tenant AND c.sourced_id {In(command, "ids", chunk)} AND c.status = 'active'";
+            if (connection is NpgsqlConnection) Add(command, "ids", chunk);
+            Add(command, "tenant", tenantId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                classes[reader.GetString(0)] = (string.Equals(Text(reader, 1), "homeroom", StringComparison.Ordinal),
+                    Text(reader, 2)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault());
+        }
+        var list = new List<PupilEnrolment>(rows.Count);
+        foreach (var r in rows)
+            if (classes.TryGetValue(r.Class, out var cls))
+                list.Add(new PupilEnrolment(r.Pupil, r.School, r.Class, cls.Homeroom, cls.Grade, r.Begin, r.End));
         return list;
     }
 

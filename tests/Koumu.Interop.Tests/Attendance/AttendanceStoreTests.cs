@@ -154,6 +154,24 @@ public sealed class AttendanceStoreTests
         Assert.Equal(s1.PresentDays, Assert.Single(onePupil).Record.Year.PresentDays);
     }
 
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Enrolments_in_a_class_that_is_no_longer_active_do_not_count_for_the_yearly_record(string provider)
+    {
+        var (store, attendance) = await SetUpAsync(provider);
+        await using var _ = store;
+        Assert.Equal(["s1", "s2", "s3", "s5"], (await attendance.DeriveAsync(store.TenantId, School, Year, new YorokuOptions(), null, null, CancellationToken.None)).Select(p => p.Pupil));
+        // 3-2 (s3's only class) deleted by the 校務 system's next delta: its enrolment stays, the class is tobedeleted.
+        await using (var connection = await store.Store.OpenConnectionAsync(CancellationToken.None))
+        await using (var update = connection.CreateCommand())
+        {
+            update.CommandText = $"UPDATE classes SET status = 'tobedeleted' WHERE tenant_id = {store.TenantId} AND sourced_id = 'class-3-2'";
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+        var all = await attendance.DeriveAsync(store.TenantId, School, Year, new YorokuOptions(), null, null, CancellationToken.None);
+        Assert.Equal(["s1", "s2", "s5"], all.Select(p => p.Pupil));
+        Assert.Empty(await attendance.DeriveAsync(store.TenantId, School, Year, new YorokuOptions(), "s3", null, CancellationToken.None));
+    }
+
     /// <summary>Every valid combination of code, deemed kind, online method and participation, and the four modifiers.</summary>
     private static IEnumerable<AttendanceMark> EveryValidMark() =>
         from code in AttendanceCodes.All
