@@ -116,8 +116,8 @@ public sealed partial class AttendanceStore(RosterStore store)
         if (problems.Count > 0) return new(problems.OrderBy(p => p.Index).ToList(), [], 0); // disposing rolls back
 
         // Current versions of the slots: one query over the request's schools and date span.
-        var current = await CurrentVersionsAsync(connection, transaction, tenantId, schools, entries.Min(e => e.Date), entries.Max(e => e.Date), cancellationToken)
-            .ConfigureAwait(false);
+        var current = await CurrentVersionsAsync(connection, transaction, tenantId, [.. entries.Select(e => e.PupilSourcedId).Distinct(StringComparer.Ordinal)],
+            entries.Min(e => e.Date), entries.Max(e => e.Date), cancellationToken).ConfigureAwait(false);
         var now = HubNow();
         var written = new List<AttendanceRecordRow>();
         var superseded = new List<long>();
@@ -281,22 +281,27 @@ public sealed partial class AttendanceStore(RosterStore store)
     };
 
     private static async Task<Dictionary<(string, DateOnly, int), AttendanceRecordRow>> CurrentVersionsAsync(DbConnection connection, DbTransaction? transaction,
-        int tenantId, IReadOnlyList<string> schools, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+        int tenantId, IReadOnlyList<string> pupils, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        // By pupil slot, not school: a pupil's slot is one whatever school sent it (a record moved between schools is a correction).
-        await using var command = Command(connection, transaction, "");
-        command.CommandText = $"SELECT {RecordColumns} FROM attendance_records r WHERE tenant_id = @tenant AND is_current AND date >= @from AND date <= @to " +
-            $"AND pupil_sourced_id IN (SELECT e.{Col(CsvBinding.Enrollments, "userSourcedId")} FROM {CsvBinding.Enrollments.StorageName} e " +
-            $"WHERE e.tenant_id = @tenant AND e.{Col(CsvBinding.Enrollments, "schoolSourcedId")} {In(command, "s", schools)})";
-        Add(command, "tenant", tenantId);
-        Add(command, "from", from);
-        Add(command, "to", to);
+        // By pupil slot, not school: a pupil's slot is one whatever school sent it (a record moved between schools is a
+        // correction). The request's own pupils, through the current-slot index (tenant, pupil, date, period): reading
+        // by the schools' enrolments made PostgreSQL scan every school's records of the dates and hash them against the
+        // school's pupils — each school's morning read the mornings written before it (bench attendance (b)).
         var result = new Dictionary<(string, DateOnly, int), AttendanceRecordRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var chunk in pupils.Chunk(connection is NpgsqlConnection ? 100_000 : 5_000))
         {
-            var row = ReadRow(reader);
-            result[(row.PupilSourcedId, row.Date, row.Period)] = row;
+            await using var command = Command(connection, transaction, "");
+            command.CommandText = $"SELECT {RecordColumns} FROM attendance_records r WHERE tenant_id = @tenant AND pupil_sourced_id {In(command, "p", chunk)} " +
+                "AND is_current AND date >= @from AND date <= @to";
+            Add(command, "tenant", tenantId);
+            Add(command, "from", from);
+            Add(command, "to", to);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var row = ReadRow(reader);
+                result[(row.PupilSourcedId, row.Date, row.Period)] = row;
+            }
         }
         return result;
     }
