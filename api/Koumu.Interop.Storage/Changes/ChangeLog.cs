@@ -119,44 +119,42 @@ internal static class ChangeLog
             // The UPDATE takes the same row lock the counter read FOR NO KEY UPDATE took (see LockedChangeVersionAsync:
             // a concurrent writer waits for our commit, then sees our counter) and returns the moved counter; versions
             // follow the rows' order (WITH ORDINALITY); pg_notify is delivered only if the transaction commits.
-            await using var insert = new NpgsqlCommand(
+            await using var record = new NpgsqlCommand(
                 "WITH counter AS (UPDATE tenants SET change_version = change_version + @count WHERE id = @tenant RETURNING change_version), " +
                 "recorded AS (INSERT INTO changes (tenant_id, version, resource, sourced_id, operation, changed_at) " +
                 "SELECT @tenant, counter.change_version - @count + c.ord, c.resource, c.sourced_id, c.operation, @now " +
                 "FROM counter, unnest(@resources, @sourcedIds, @operations) WITH ORDINALITY AS c(resource, sourced_id, operation, ord)) " +
                 "SELECT change_version, pg_notify('koumu_changes', @tenant::text || ':' || change_version::text) FROM counter",
                 npgsql, (NpgsqlTransaction)transaction);
-            insert.Parameters.Add(new NpgsqlParameter<int>("tenant", tenantId));
-            insert.Parameters.Add(new NpgsqlParameter<long>("count", rows.Count));
-            insert.Parameters.Add(new NpgsqlParameter("now", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = DateTime.SpecifyKind(changedAt, DateTimeKind.Utc) });
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("resources", [.. rows.Select(r => r.Resource)]));
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("sourcedIds", [.. rows.Select(r => r.SourcedId)]));
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("operations", [.. rows.Select(r => r.Operation)]));
-            var moved = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            record.Parameters.Add(new NpgsqlParameter<int>("tenant", tenantId));
+            record.Parameters.Add(new NpgsqlParameter<long>("count", rows.Count));
+            record.Parameters.Add(new NpgsqlParameter("now", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = DateTime.SpecifyKind(changedAt, DateTimeKind.Utc) });
+            record.Parameters.Add(new NpgsqlParameter<string[]>("resources", [.. rows.Select(r => r.Resource)]));
+            record.Parameters.Add(new NpgsqlParameter<string[]>("sourcedIds", [.. rows.Select(r => r.SourcedId)]));
+            record.Parameters.Add(new NpgsqlParameter<string[]>("operations", [.. rows.Select(r => r.Operation)]));
+            var moved = await record.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             if (moved is null or DBNull) throw new InvalidOperationException($"Tenant {tenantId} does not exist.");
             return rows.Count;
         }
         var version = await LockedChangeVersionAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText =
+            "INSERT INTO changes (tenant_id, version, resource, sourced_id, operation, changed_at) " +
+            "VALUES (@tenant, @version, @resource, @sourcedId, @operation, @now)";
+        Add(insert, "tenant", tenantId);
+        Add(insert, "version", 0L);
+        Add(insert, "resource", "");
+        Add(insert, "sourcedId", "");
+        Add(insert, "operation", "");
+        AddInstant(insert, "now", changedAt);
+        foreach (var (resource, sourcedId, operation) in rows)
         {
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText =
-                "INSERT INTO changes (tenant_id, version, resource, sourced_id, operation, changed_at) " +
-                "VALUES (@tenant, @version, @resource, @sourcedId, @operation, @now)";
-            Add(insert, "tenant", tenantId);
-            Add(insert, "version", 0L);
-            Add(insert, "resource", "");
-            Add(insert, "sourcedId", "");
-            Add(insert, "operation", "");
-            AddInstant(insert, "now", changedAt);
-            foreach (var (resource, sourcedId, operation) in rows)
-            {
-                insert.Parameters["version"].Value = ++version;
-                insert.Parameters["resource"].Value = resource;
-                insert.Parameters["sourcedId"].Value = sourcedId;
-                insert.Parameters["operation"].Value = operation;
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            insert.Parameters["version"].Value = ++version;
+            insert.Parameters["resource"].Value = resource;
+            insert.Parameters["sourcedId"].Value = sourcedId;
+            insert.Parameters["operation"].Value = operation;
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await using (var update = connection.CreateCommand())
         {
@@ -166,8 +164,7 @@ internal static class ChangeLog
             Add(update, "tenant", tenantId);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        await NotifyAsync(connection, transaction, tenantId, version, cancellationToken).ConfigureAwait(false);
-        return rows.Count;
+        return rows.Count; // SQLite: one process, no NOTIFY (the dispatchers poll)
     }
 
     /// <summary>
