@@ -432,15 +432,16 @@ public sealed partial class AttendanceStore(RosterStore store)
         }
         var classes = new Dictionary<string, (bool Homeroom, string? Grade)>(StringComparer.Ordinal);
         var ids = rows.Select(r => r.Class).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var chunk in ids.Chunk(connection is NpgsqlConnection ? 50_000 : 500))
+        var postgres = connection is NpgsqlConnection;
+        foreach (var chunk in ids.Chunk(postgres ? 50_000 : 500))
         {
             await using var command = Command(connection, transaction, "");
-            command.CommandText = connection is NpgsqlConnection
+            command.CommandText = postgres
                 ? $"SELECT c.sourced_id, c.{Col(c, "classType")}, c.{Col(c, "grades")} FROM unnest(@ids) k(id) " +
                   $"JOIN {c.StorageName} c ON c.tenant_id = @tenant AND c.sourced_id = k.id WHERE c.status = 'active'"
                 : $"SELECT c.sourced_id, c.{Col(c, "classType")}, c.{Col(c, "grades")} FROM {c.StorageName} c " +
                   $"WHERE c.tenant_id = @tenant AND c.sourced_id {In(command, "ids", chunk)} AND c.status = 'active'";
-            if (connection is NpgsqlConnection) Add(command, "ids", chunk);
+            if (postgres) Add(command, "ids", chunk);
             Add(command, "tenant", tenantId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

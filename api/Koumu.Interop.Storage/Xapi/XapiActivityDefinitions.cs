@@ -110,6 +110,13 @@ public sealed class XapiActivityDefinitions(RosterStore store)
     public static string Key(string activityId) => XapiDocumentStore.Digest(activityId);
 
     /// <summary>PostgreSQL: the stored definitions of the keys <c>$2</c> (text[]) of tenant <c>$1</c> — activity_key, definition.</summary>
+    /// <remarks>
+    /// One array parameter, so the statement text is the same for every batch (prepared once per connection). Joined to
+    /// <c>unnest($2)</c> rather than <c>activity_key = ANY($2)</c>: once the prepared statement gets a generic plan,
+    /// PostgreSQL scanned the tenant's rows and tested each against the array one element at a time (a parameter array is
+    /// not hashed) — 4.5 ms of every batch's time under the lock with 2,400 Activities and ≈ 100 keys (auto_explain, bench
+    /// lrs); the join probes the primary key once per key (0.2 ms) whatever the table's size.
+    /// </remarks>
     public const string ReadByKeysSql =
         "SELECT a.activity_key, a.definition FROM unnest($2::text[]) k(key) JOIN xapi_activities a ON a.tenant_id = $1 AND a.activity_key = k.key";
 
@@ -127,7 +134,8 @@ public sealed class XapiActivityDefinitions(RosterStore store)
     /// </remarks>
     /// <param name="known">
     /// The stored definitions of (at least) the batch's Activities by <see cref="Key"/>, when the caller read them already —
-    /// under the same lock, in the round trip that took it (<see cref="ReadByKeysSql"/>); null to read them here.
+    /// under the same lock, in the round trip that took it (<see cref="ReadByKeysSql"/>; the PostgreSQL Statement store
+    /// always does); null to read them here, 500 keys a query (SQLite).
     /// </param>
     public static async Task MergeAsync(DbConnection connection, DbTransaction transaction, int tenantId, IEnumerable<IReadOnlyList<XapiActivityDefinition>> statements,
         DateTime stored, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? known = null)
@@ -151,24 +159,9 @@ public sealed class XapiActivityDefinitions(RosterStore store)
         if (known is not null)
             foreach (var key in keys.Keys)
                 if (known.TryGetValue(key, out var definition)) existing[key] = definition;
-        // PostgreSQL: one array parameter, so the statement text is the same for every batch (prepared once per
-        // connection) instead of a new IN list of a few hundred parameters to parse and plan under the tenant's lock.
-        // Joined to unnest(@keys) rather than "activity_key = ANY(@keys)": once the prepared statement gets a generic plan,
-        // PostgreSQL scanned the tenant's rows and tested each against the array one element at a time (a parameter array
-        // is not hashed) — 4.5 ms of every batch's time under the lock with 2,400 Activities and ≈ 100 keys (auto_explain,
-        // bench lrs); the join probes the primary key once per key (0.2 ms) whatever the table's size.
-        foreach (var chunk in known is not null ? [] : connection is Npgsql.NpgsqlConnection ? [[.. keys.Keys]] : keys.Keys.Chunk(500))
+        foreach (var chunk in known is not null ? [] : keys.Keys.Chunk(500))
         {
             await using var read = XapiDocumentStore.Command(connection, transaction, "");
-            if (read is Npgsql.NpgsqlCommand npgsql)
-            {
-                npgsql.CommandText = ReadByKeysSql;
-                npgsql.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = tenantId });
-                npgsql.Parameters.Add(new Npgsql.NpgsqlParameter<string[]> { TypedValue = chunk });
-                await using var rows = await npgsql.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false)) existing[rows.GetString(0)] = rows.GetString(1);
-                continue;
-            }
             var sql = new StringBuilder("SELECT activity_key, definition FROM xapi_activities WHERE tenant_id = @tenant AND activity_key IN (");
             XapiDocumentStore.Add(read, "tenant", tenantId);
             for (var i = 0; i < chunk.Length; i++)
