@@ -229,17 +229,31 @@ public sealed class XapiStatementStore(RosterStore store)
 
     private sealed record StatementRow(long Sequence, PreparedStatement Statement, bool ArrivesVoided, List<byte[]>? LinkKeys);
 
-    private static readonly (string Kind, Func<XapiStatementIndex, IReadOnlyCollection<string>> Values)[] LinkKinds =
-        [(XapiLinkKind.Agent, ix => ix.Agents), (XapiLinkKind.RelatedAgent, ix => ix.RelatedAgents), (XapiLinkKind.RelatedActivity, ix => ix.RelatedActivities)];
+    /// <summary>
+    /// The (kind, value) links of one Statement: every agent / related agent / related activity of its index except the
+    /// values its own indexed columns already hold — the actor's IFI (<c>actor_ifi</c>) and the object Activity's id
+    /// (<c>activity_id</c>). A query matches those through the column's index (<see cref="QueryAsync"/>), so a typical
+    /// Statement (an identified actor doing something to one Activity in a course) writes half the link rows it would
+    /// otherwise, and those it writes land on few, hot index pages (its authority, parents and groupings) instead of one
+    /// page per pupil and per Activity (docs/benchmarks.md, "xAPI LRS", stop 14).
+    /// </summary>
+    public static IEnumerable<(string Kind, string Value)> Links(XapiStatementIndex index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        foreach (var value in index.Agents)
+            if (!string.Equals(value, index.ActorIfi, StringComparison.Ordinal)) yield return (XapiLinkKind.Agent, value);
+        foreach (var value in index.RelatedAgents)
+            if (!string.Equals(value, index.ActorIfi, StringComparison.Ordinal)) yield return (XapiLinkKind.RelatedAgent, value);
+        foreach (var value in index.RelatedActivities)
+            if (!string.Equals(value, index.ActivityId, StringComparison.Ordinal)) yield return (XapiLinkKind.RelatedActivity, value);
+    }
 
-    /// <summary>The PostgreSQL link keys of one Statement (<see cref="XapiLinkKind.Key"/>), one per (kind, value) of its index.</summary>
+    /// <summary>The PostgreSQL link keys of one Statement (<see cref="XapiLinkKind.Key"/>), one per link of <see cref="Links"/>.</summary>
     public static List<byte[]> LinkKeys(PreparedStatement statement)
     {
         ArgumentNullException.ThrowIfNull(statement);
-        var ix = statement.Index;
-        var keys = new List<byte[]>(ix.Agents.Count + ix.RelatedAgents.Count + ix.RelatedActivities.Count);
-        foreach (var (kind, select) in LinkKinds)
-            foreach (var value in select(ix)) keys.Add(XapiLinkKind.Key(kind, value));
+        var keys = new List<byte[]>();
+        foreach (var (kind, value) in Links(statement.Index)) keys.Add(XapiLinkKind.Key(kind, value));
         return keys;
     }
 
@@ -329,13 +343,12 @@ public sealed class XapiStatementStore(RosterStore store)
             Set(insert, "registration", ix.Registration);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             Set(link, "sequence", row.Sequence);
-            foreach (var (kind, select) in LinkKinds)
-                foreach (var value in select(ix))
-                {
-                    Set(link, "kind", kind);
-                    Set(link, "value", value);
-                    await link.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+            foreach (var (kind, value) in Links(ix))
+            {
+                Set(link, "kind", kind);
+                Set(link, "value", value);
+                await link.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -413,44 +426,57 @@ public sealed class XapiStatementStore(RosterStore store)
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, "");
         Add(command, "tenant", tenantId);
-        var filters = new StringBuilder();
-        if (query.VerbId is { } verb) { filters.Append(" AND {0}.verb_id = @verb"); Add(command, "verb", verb); }
-        if (query.Registration is { } registration) { filters.Append(" AND {0}.registration = @registration"); Add(command, "registration", registration); }
+        // Each filter is a list of alternatives (ORed), each a format string over the Statement's alias ({0}) that one index
+        // serves: a column of the Statement, or its links (<see cref="Links"/> leaves out what the columns hold).
+        var filters = new List<string[]>();
+        if (query.VerbId is { } verb) { filters.Add(["{0}.verb_id = @verb"]); Add(command, "verb", verb); }
+        if (query.Registration is { } registration) { filters.Add(["{0}.registration = @registration"]); Add(command, "registration", registration); }
         var postgres = connection is NpgsqlConnection;
+        if (query.AgentIfi is { } agent)
+        {
+            Add(command, "agent", agent);
+            filters.Add(["{0}.actor_ifi = @agent", Link("agent_link", query.RelatedAgents ? XapiLinkKind.RelatedAgent : XapiLinkKind.Agent, agent)]);
+        }
         if (query.ActivityId is { } activity)
         {
-            if (query.RelatedActivities) AddLink("activity", XapiLinkKind.RelatedActivity, activity);
-            else
-            {
-                filters.Append(" AND {0}.activity_id = @activity");
-                Add(command, "activity", activity);
-            }
+            Add(command, "activity", activity);
+            filters.Add(query.RelatedActivities
+                ? ["{0}.activity_id = @activity", Link("activity_link", XapiLinkKind.RelatedActivity, activity)]
+                : ["{0}.activity_id = @activity"]);
         }
-        if (query.AgentIfi is { } agent) AddLink("agent", query.RelatedAgents ? XapiLinkKind.RelatedAgent : XapiLinkKind.Agent, agent);
         var window = new StringBuilder(" AND NOT s.voided");
         if (query.Since is { } since) { window.Append(" AND s.stored > @since"); AddInstant(command, "since", since); }
         if (query.Until is { } until) { window.Append(" AND s.stored <= @until"); AddInstant(command, "until", until); }
         if (query.After is { } after) { window.Append(query.Ascending ? " AND s.sequence > @after" : " AND s.sequence < @after"); Add(command, "after", after); }
         var order = query.Ascending ? " ORDER BY sequence ASC" : " ORDER BY sequence DESC";
+        var limited = order.Replace("sequence", "s.sequence", StringComparison.Ordinal) + " LIMIT @limit";
         Add(command, "limit", query.Limit + 1);
 
-        var direct = "SELECT s.sequence, s.statement, s.stored FROM xapi_statements s WHERE s.tenant_id = @tenant" + string.Format(CultureInfo.InvariantCulture, filters.ToString(), "s") + window;
-        if (filters.Length == 0)
+        const string Select = "SELECT s.sequence, s.statement, s.stored FROM xapi_statements s WHERE s.tenant_id = @tenant";
+        if (filters.Count == 0)
         {
-            command.CommandText = direct + order.Replace("sequence", "s.sequence", StringComparison.Ordinal) + " LIMIT @limit";
+            command.CommandText = Select + window + limited;
         }
         else
         {
-            var targetFilters = string.Format(CultureInfo.InvariantCulture, filters.ToString(), "t");
+            // The direct matches: one ordered, limited branch per alternative of the first filter with alternatives, so
+            // each branch walks its own index in sequence order (an OR of two indexes in one scan would not); the other
+            // filters apply as written. A Statement found by both branches (links written before the columns were left
+            // out of them) is one row after the UNION.
+            var split = filters.FindIndex(f => f.Length > 1);
+            string[] alternatives = split < 0 ? ["(all filters as written)"] : filters[split];
+            var direct = alternatives.Select(alternative =>
+                "SELECT * FROM (" + Select + string.Concat(filters.Select((f, i) => " AND " + Condition(i == split ? [alternative] : f, "s"))) +
+                window + limited + ") d");
+            var targetFilters = string.Concat(filters.Select(f => " AND " + Condition(f, "t")));
             command.CommandText =
                 "WITH RECURSIVE refs(id) AS (" +
                 "SELECT r.id FROM xapi_statements r JOIN xapi_statements t ON t.tenant_id = r.tenant_id AND t.id = r.ref_id " +
                 "WHERE r.tenant_id = @tenant AND r.ref_id IS NOT NULL" + targetFilters +
                 " UNION SELECT r.id FROM xapi_statements r JOIN refs ON r.ref_id = refs.id WHERE r.tenant_id = @tenant) " +
-                "SELECT sequence, statement, stored FROM (" +
-                "SELECT * FROM (" + direct + order.Replace("sequence", "s.sequence", StringComparison.Ordinal) + " LIMIT @limit) d UNION " +
+                "SELECT sequence, statement, stored FROM (" + string.Join(" UNION ", direct) + " UNION " +
                 "SELECT * FROM (SELECT s.sequence, s.statement, s.stored FROM xapi_statements s JOIN refs ON s.id = refs.id WHERE s.tenant_id = @tenant" + window +
-                order.Replace("sequence", "s.sequence", StringComparison.Ordinal) + " LIMIT @limit) r) m" + order + " LIMIT @limit";
+                limited + ") r) m" + order + " LIMIT @limit";
         }
         var rows = new List<XapiStoredStatement>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -459,18 +485,18 @@ public sealed class XapiStatementStore(RosterStore store)
         if (more) rows.RemoveAt(rows.Count - 1);
         return new XapiPage(rows, more);
 
-        void AddLink(string parameter, string kind, string value)
+        static string Condition(string[] alternatives, string alias) =>
+            string.Format(CultureInfo.InvariantCulture, alternatives.Length == 1 ? alternatives[0] : "(" + string.Join(" OR ", alternatives) + ")", alias);
+
+        string Link(string parameter, string kind, string value)
         {
             if (postgres)
             {
-                filters.Append($" AND EXISTS (SELECT 1 FROM xapi_statement_links l WHERE l.tenant_id = {{0}}.tenant_id AND l.key = @{parameter} AND l.sequence = {{0}}.sequence)");
                 ((NpgsqlCommand)command).Parameters.Add(new NpgsqlParameter(parameter, NpgsqlDbType.Bytea) { Value = XapiLinkKind.Key(kind, value) });
+                return $"EXISTS (SELECT 1 FROM xapi_statement_links l WHERE l.tenant_id = {{0}}.tenant_id AND l.key = @{parameter} AND l.sequence = {{0}}.sequence)";
             }
-            else
-            {
-                filters.Append($" AND EXISTS (SELECT 1 FROM xapi_statement_links l WHERE l.tenant_id = {{0}}.tenant_id AND l.kind = '{kind}' AND l.value = @{parameter} AND l.sequence = {{0}}.sequence)");
-                Add(command, parameter, value);
-            }
+            Add(command, parameter, value);
+            return $"EXISTS (SELECT 1 FROM xapi_statement_links l WHERE l.tenant_id = {{0}}.tenant_id AND l.kind = '{kind}' AND l.value = @{parameter} AND l.sequence = {{0}}.sequence)";
         }
     }
 

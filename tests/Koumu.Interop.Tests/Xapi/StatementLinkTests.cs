@@ -111,4 +111,137 @@ public sealed class StatementLinkTests
         // A value of one kind does not match as another: an activity IRI is no agent.
         Assert.False(await Finds(agent: "http://x.org/parent", relatedAgents: true));
     }
+
+    [Fact]
+    public void Links_leave_out_the_actor_and_the_object_Activity_that_the_Statement_columns_index()
+    {
+        using var d = JsonDocument.Parse("""
+            {"id":"6f1d3b1e-0000-4000-8000-000000000001","actor":{"mbox":"mailto:pupil@example.org"},"verb":{"id":"http://x.org/v"},
+             "object":{"id":"http://x.org/q1"},
+             "context":{"instructor":{"mbox":"mailto:teacher@example.org"},"contextActivities":{"parent":[{"id":"http://x.org/unit"}]}}}
+            """);
+        var index = XapiStatements.Prepare(d.RootElement, XapiVersion.V103, DateTimeOffset.UtcNow, Authority).Index;
+        Assert.Equal("mbox:mailto:pupil@example.org", index.ActorIfi);
+        Assert.Equal("http://x.org/q1", index.ActivityId);
+        Assert.Equal(
+            new[] { (XapiLinkKind.RelatedAgent, "account:https://hub/xapi k"), (XapiLinkKind.RelatedAgent, "mbox:mailto:teacher@example.org"), (XapiLinkKind.RelatedActivity, "http://x.org/unit") }
+                .Order(),
+            XapiStatementStore.Links(index).Order());
+    }
+
+    /// <summary>
+    /// The common shape — an identified actor and an Activity object — is matched through the Statement's own columns,
+    /// other Statements through their links; a filter with both (agent, related_agents, related_activities) pages through
+    /// the union in sequence order, each Statement once, newest first and ascending alike, alone or combined.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Column_and_link_matches_page_together_in_sequence_order_each_Statement_once(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var store = new XapiStatementStore(db.Store);
+        const string Pupil = "mailto:pupil@example.org", Unit = "http://x.org/unit";
+        // i % 3 == 0: the pupil is the actor and the unit the object (columns); i % 3 == 1: the pupil is the instructor and
+        // the unit a parent (links only); i % 3 == 2: neither.
+        var ids = new List<string>();
+        for (var i = 0; i < 21; i++)
+        {
+            var id = Guid.NewGuid().ToString();
+            ids.Add(id);
+            var (actor, obj, context) = (i % 3) switch
+            {
+                0 => (Pupil, Unit, """{"instructor":{"mbox":"mailto:other@example.org"}}"""),
+                1 => ("mailto:other@example.org", "http://x.org/q" + i, "{\"instructor\":{\"mbox\":\"" + Pupil + "\"},\"contextActivities\":{\"parent\":[{\"id\":\"" + Unit + "\"}]}}"),
+                _ => ("mailto:other@example.org", "http://x.org/q" + i, """{"instructor":{"mbox":"mailto:other@example.org"}}"""),
+            };
+            var json = $$"""{"id":"{{id}}","actor":{"mbox":"{{actor}}"},"verb":{"id":"http://x.org/v"},"object":{"id":"{{obj}}"},"context":""" + context + "}";
+            Assert.Equal(XapiStoreStatus.Stored, (await store.StoreAsync(db.TenantId, stored =>
+            {
+                using var d = JsonDocument.Parse(json);
+                return [XapiStatements.Prepare(d.RootElement, XapiVersion.V103, stored, Authority)];
+            }, default)).Status);
+        }
+        var columns = ids.Where((_, i) => i % 3 == 0).ToList();
+        var either = ids.Where((_, i) => i % 3 != 2).ToList();
+
+        async Task<List<string>> All(XapiStatementQuery query)
+        {
+            var found = new List<string>();
+            long? after = null;
+            while (true)
+            {
+                var page = await store.QueryAsync(db.TenantId, query with { After = after }, default);
+                found.AddRange(page.Statements.Select(s => JsonNode.Parse(s.Json)!["id"]!.GetValue<string>()));
+                if (!page.HasMore) return found;
+                after = page.Statements[^1].Sequence;
+            }
+        }
+        foreach (var ascending in new[] { false, true })
+        {
+            List<string> Ordered(List<string> expected) => ascending ? expected : [.. Enumerable.Reverse(expected)];
+            var q = new XapiStatementQuery { Limit = 4, Ascending = ascending };
+            Assert.Equal(Ordered(columns), await All(q with { AgentIfi = "mbox:" + Pupil }));
+            Assert.Equal(Ordered(either), await All(q with { AgentIfi = "mbox:" + Pupil, RelatedAgents = true }));
+            Assert.Equal(Ordered(columns), await All(q with { ActivityId = Unit }));
+            Assert.Equal(Ordered(either), await All(q with { ActivityId = Unit, RelatedActivities = true }));
+            Assert.Equal(Ordered(either), await All(q with { AgentIfi = "mbox:" + Pupil, RelatedAgents = true, ActivityId = Unit, RelatedActivities = true }));
+            Assert.Equal(Ordered(columns), await All(q with { AgentIfi = "mbox:" + Pupil, ActivityId = Unit, RelatedActivities = true }));
+            Assert.Equal(Ordered(columns), await All(q with { AgentIfi = "mbox:" + Pupil, RelatedAgents = true, ActivityId = Unit }));
+        }
+    }
+
+    /// <summary>
+    /// Links written before the Statement's columns were left out of them repeat a column's value; such a Statement is
+    /// found once, not once per index that holds it.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_link_that_repeats_a_column_value_does_not_return_the_Statement_twice(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var store = new XapiStatementStore(db.Store);
+        var json = $$"""{"id":"{{Guid.NewGuid()}}","actor":{"mbox":"mailto:pupil@example.org"},"verb":{"id":"http://x.org/v"},"object":{"id":"http://x.org/q1"}""" + "}";
+        Assert.Equal(XapiStoreStatus.Stored, (await store.StoreAsync(db.TenantId, stored =>
+        {
+            using var d = JsonDocument.Parse(json);
+            return [XapiStatements.Prepare(d.RootElement, XapiVersion.V103, stored, Authority)];
+        }, default)).Status);
+        await using (var connection = await db.Store.OpenConnectionAsync(default))
+        {
+            foreach (var (kind, value) in new[] { (XapiLinkKind.Agent, "mbox:mailto:pupil@example.org"), (XapiLinkKind.RelatedAgent, "mbox:mailto:pupil@example.org"), (XapiLinkKind.RelatedActivity, "http://x.org/q1") })
+            {
+                await using var insert = connection.CreateCommand();
+                if (connection is NpgsqlConnection)
+                {
+                    insert.CommandText = "INSERT INTO xapi_statement_links (tenant_id, key, sequence) SELECT tenant_id, @key, sequence FROM xapi_statements WHERE tenant_id = @tenant";
+                    ((NpgsqlCommand)insert).Parameters.AddWithValue("key", XapiLinkKind.Key(kind, value));
+                }
+                else
+                {
+                    insert.CommandText = "INSERT INTO xapi_statement_links (tenant_id, kind, value, sequence) SELECT tenant_id, @kind, @value, sequence FROM xapi_statements WHERE tenant_id = @tenant";
+                    AddParameter(insert, "kind", kind);
+                    AddParameter(insert, "value", value);
+                }
+                AddParameter(insert, "tenant", db.TenantId);
+                Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+            }
+        }
+        foreach (var query in new[]
+                 {
+                     new XapiStatementQuery { AgentIfi = "mbox:mailto:pupil@example.org", Limit = 10 },
+                     new XapiStatementQuery { AgentIfi = "mbox:mailto:pupil@example.org", RelatedAgents = true, Limit = 10 },
+                     new XapiStatementQuery { ActivityId = "http://x.org/q1", RelatedActivities = true, Limit = 10 },
+                 })
+        {
+            var page = await store.QueryAsync(db.TenantId, query, default);
+            Assert.Single(page.Statements);
+            Assert.False(page.HasMore);
+        }
+    }
+
+    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
 }
