@@ -237,6 +237,53 @@ public sealed class StatementLinkTests
         }
     }
 
+    /// <summary>
+    /// Migration XapiLinksLeaveOutColumns removes from stored links exactly the rows the store no longer writes, and its
+    /// Down gives them back: migrating down adds the actor (twice) and the object Activity, migrating up takes them away
+    /// again, and the Statement is found the same way throughout.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Migration_XapiLinksLeaveOutColumns_drops_the_links_the_columns_index_and_its_Down_restores_them(string provider)
+    {
+        await using var db = provider == "postgres" ? await TestStore.CreateIsolatedPostgresAsync() : await TestStore.CreateAsync(provider);
+        var store = new XapiStatementStore(db.Store);
+        var json = $$"""{"id":"{{Guid.NewGuid()}}","actor":{"mbox":"mailto:pupil@example.org"},"verb":{"id":"http://x.org/v"},"object":{"id":"http://x.org/q1"},"context":{"contextActivities":{"parent":[{"id":"http://x.org/unit"}]}""" + "}}";
+        Assert.Equal(XapiStoreStatus.Stored, (await store.StoreAsync(db.TenantId, stored =>
+        {
+            using var d = JsonDocument.Parse(json);
+            return [XapiStatements.Prepare(d.RootElement, XapiVersion.V103, stored, Authority)];
+        }, default)).Status);
+
+        async Task<long> Links()
+        {
+            await using var connection = await db.Store.OpenConnectionAsync(default);
+            await using var count = connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM xapi_statement_links";
+            return Convert.ToInt64(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        async Task Found()
+        {
+            foreach (var query in new[]
+                     {
+                         new XapiStatementQuery { AgentIfi = "mbox:mailto:pupil@example.org", Limit = 10 },
+                         new XapiStatementQuery { AgentIfi = "account:https://hub/xapi k", RelatedAgents = true, Limit = 10 },
+                         new XapiStatementQuery { ActivityId = "http://x.org/q1", RelatedActivities = true, Limit = 10 },
+                         new XapiStatementQuery { ActivityId = "http://x.org/unit", RelatedActivities = true, Limit = 10 },
+                     })
+                Assert.Single((await store.QueryAsync(db.TenantId, query, default)).Statements);
+        }
+        Assert.Equal(2, await Links()); // the authority, the parent
+        await Found();
+        var previous = provider == "postgres" ? "20261124195330_XapiLeanerIngest" : "20261124183108_XapiIngest";
+        await using (var context = db.Store.CreateDbContext())
+            await Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>(context.Database).MigrateAsync(previous);
+        Assert.Equal(5, await Links());
+        await Found();
+        await db.Store.MigrateAsync();
+        Assert.Equal(2, await Links());
+        await Found();
+    }
+
     private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
     {
         var parameter = command.CreateParameter();
