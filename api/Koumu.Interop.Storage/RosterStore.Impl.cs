@@ -21,6 +21,10 @@ public sealed partial class RosterStore
             if (directory is not null) Directory.CreateDirectory(directory);
         }
         await using var db = CreateDbContext();
+        // No command timeout: a migration that rewrites a table (XapiLeanerIngest, XapiLinksLeaveOutColumns) takes minutes on
+        // a prefecture's store — the 30-second default failed XapiLinksLeaveOutColumns on the 10,000,000-Statement bench
+        // store (the migration's transaction rolled back, so nothing was lost, but the hub could not start).
+        db.Database.SetCommandTimeout(0);
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         if (Options.Provider == DatabaseProvider.Sqlite)
         {
