@@ -63,7 +63,7 @@ public static class XapiLinkKind
     /// </summary>
     /// <remarks>
     /// Why a digest (docs/benchmarks.md, "xAPI LRS"): the link key is the largest index of the LRS and every ingested
-    /// Statement inserts ≈ 6 entries at random positions in it, under the tenant's lock. With IFIs and activity IRIs of
+    /// Statement inserts ≈ 3 entries (6 before the links left out the actor and the object Activity, XapiStatementStore.Links) at random positions in it, under the tenant's lock. With IFIs and activity IRIs of
     /// 50–100 bytes and the kind as text, an entry was ≈ 100 bytes; (tenant, 16-byte key, sequence) is 40, so the index is
     /// ≈ 2.5× smaller and a batch touches fewer pages (buffer misses, full-page WAL images after a checkpoint). A
     /// collision needs ≈ 2^64 work by someone who chooses both values (birthday bound) and 2^128 to hit a given value;
