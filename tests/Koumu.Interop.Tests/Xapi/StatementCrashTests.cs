@@ -14,7 +14,8 @@ namespace Koumu.Interop.Tests.Xapi;
 
 /// <summary>
 /// Issue #5 "Done when" (C §3.2, a batch is all or nothing): a real hub process (Kestrel on 127.0.0.1, PostgreSQL) is
-/// killed with SIGKILL while a batch of 5,000 Statements is inside its transaction; after a restart none of that batch
+/// killed with SIGKILL while a batch of 5,000 Statements is inside its transaction (its Statements and links written, its
+/// change records not yet); after a restart none of that batch
 /// exists, and the same batch can then be stored whole. Reuses the child-process harness of the change-feed crash tests.
 /// </summary>
 public sealed class StatementCrashTests(ITestOutputHelper output)
@@ -48,25 +49,37 @@ public sealed class StatementCrashTests(ITestOutputHelper output)
                 $"\"object\":{{\"id\":\"http://example.org/q/{i}\"}},\"context\":{{\"contextActivities\":{{\"parent\":[{{\"id\":\"http://example.org/course\"}}]}}}}}}")!)]).ToJsonString();
             using var http = Client(port, authorization);
             http.Timeout = TimeSpan.FromMinutes(5);
-            var post = http.PostAsync("/xapi/statements", new StringContent(body, Encoding.UTF8, "application/json"));
-
-            // Kill once the batch's transaction holds the tenant lock (advisory 7401) and its backend is copying Statements in.
             var tenantId = (await isolated.Store.FindTenantAsync(tenant))!.Value;
             await using var probe = new NpgsqlConnection(connection);
             await probe.OpenAsync();
+            // Hold the batch inside its transaction, after its Statements and links are written: the tenant row is locked
+            // FOR NO KEY UPDATE here, which the rows' foreign-key checks (FOR KEY SHARE) pass but the change records' update
+            // of tenants.change_version waits for. (Watching for the COPY instead raced: the batch can be done in less time
+            // than the poll takes to see it.)
+            await using var holder = new NpgsqlConnection(connection);
+            await holder.OpenAsync();
+            await using var hold = await holder.BeginTransactionAsync();
+            await using (var lockTenant = new NpgsqlCommand("SELECT 1 FROM tenants WHERE id = @t FOR NO KEY UPDATE", holder, hold))
+            {
+                lockTenant.Parameters.AddWithValue("t", tenantId);
+                await lockTenant.ExecuteScalarAsync();
+            }
+            var post = http.PostAsync("/xapi/statements", new StringContent(body, Encoding.UTF8, "application/json"));
+
+            // Kill once the batch's transaction holds the tenant lock (advisory 7401) and waits to record its changes.
             var watch = Stopwatch.StartNew();
-            while (!await InsertingAsync(probe, tenantId))
+            while (!await WaitingToRecordChangesAsync(probe, tenantId))
             {
                 Assert.False(post.IsCompleted, "the batch finished before it was seen inside its transaction");
-                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(120), "the batch never started inserting");
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(120), "the batch never reached its change records");
                 await Task.Delay(10);
             }
-            await Task.Delay(200);
             Assert.False(post.IsCompleted, "the batch committed before the kill");
             hub.Kill();
             await hub.WaitForExitAsync();
             hub.Dispose();
             hub = null;
+            await hold.RollbackAsync();
             await Assert.ThrowsAnyAsync<Exception>(() => post);
             output.WriteLine($"killed {watch.ElapsedMilliseconds} ms after the POST, inside the batch's transaction");
 
@@ -106,11 +119,12 @@ public sealed class StatementCrashTests(ITestOutputHelper output)
         return http;
     }
 
-    private static async Task<bool> InsertingAsync(NpgsqlConnection probe, int tenantId)
+    private static async Task<bool> WaitingToRecordChangesAsync(NpgsqlConnection probe, int tenantId)
     {
         await using var command = new NpgsqlCommand(
             "SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid " +
-            "WHERE l.locktype = 'advisory' AND l.classid = 7401 AND l.objid = @t AND l.granted AND a.query LIKE 'COPY xapi_statement%'", probe);
+            "WHERE l.locktype = 'advisory' AND l.classid = 7401 AND l.objid = @t AND l.granted " +
+            "AND a.wait_event_type = 'Lock' AND a.query LIKE '%UPDATE tenants SET change_version%'", probe);
         command.Parameters.AddWithValue("t", tenantId);
         return (long)(await command.ExecuteScalarAsync())! > 0;
     }
