@@ -464,10 +464,9 @@ public sealed class XapiStatementStore(RosterStore store)
             // filters apply as written. A Statement found by both branches (links written before the columns were left
             // out of them) is one row after the UNION.
             var split = filters.FindIndex(f => f.Length > 1);
-            string[] alternatives = split < 0 ? ["(all filters as written)"] : filters[split];
-            var direct = alternatives.Select(alternative =>
-                "SELECT * FROM (" + Select + string.Concat(filters.Select((f, i) => " AND " + Condition(i == split ? [alternative] : f, "s"))) +
-                window + limited + ") d");
+            var branches = split < 0 ? [filters] : filters[split].Select(alternative => filters.Select((f, i) => i == split ? [alternative] : f).ToList());
+            var direct = branches.Select(branch =>
+                "SELECT * FROM (" + Select + string.Concat(branch.Select(f => " AND " + Condition(f, "s"))) + window + limited + ") d");
             var targetFilters = string.Concat(filters.Select(f => " AND " + Condition(f, "t")));
             command.CommandText =
                 "WITH RECURSIVE refs(id) AS (" +
