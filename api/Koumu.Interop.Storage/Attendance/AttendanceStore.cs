@@ -583,99 +583,71 @@ public sealed partial class AttendanceStore(RosterStore store)
         var calendar = new SchoolCalendar(await ReadCalendarAsync(tenantId, school, schoolYear, cancellationToken).ConfigureAwait(false));
         var start = SchoolYear.Start(schoolYear);
         var end = SchoolYear.End(schoolYear);
-        List<PupilEnrolment> rows;
-        await using (var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-            rows = await LoadEnrolmentsAsync(connection, null, tenantId, [school], cancellationToken, pupil).ConfigureAwait(false);
-        var enrolments = rows
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var enrolments = (await LoadEnrolmentsAsync(connection, null, tenantId, [school], cancellationToken, pupil).ConfigureAwait(false))
             .Where(e => (e.Begin is null || e.Begin <= end) && (e.End is null || e.End >= start))
             .GroupBy(e => e.PupilSourcedId, StringComparer.Ordinal)
             .Where(g => classSourcedId is null || g.Any(e => e.ClassSourcedId == classSourcedId))
             .ToDictionary(g => g.Key, g => Intervals(g), StringComparer.Ordinal);
-        if (enrolments.Count == 0) return (calendar, enrolments, enrolments.Keys.ToDictionary(k => k, _ => new List<PupilMark>(), StringComparer.Ordinal));
+        // One list per enrolled pupil up front: one dictionary lookup per row (a school's year is ~200,000 rows).
+        var marks = enrolments.Keys.ToDictionary(k => k, _ => new List<PupilMark>(), StringComparer.Ordinal);
+        if (enrolments.Count == 0) return (calendar, enrolments, marks);
 
-        // A whole school's year (~200,000 rows) is read as the four quarters of the 年度 (Apr–Jun, Jul–Sep, Oct–Dec, Jan–Mar)
-        // on four connections at once: each PostgreSQL backend's output and each reader's decoding are single-threaded,
-        // and with one reader a core sat idle much of the time (bench attendance, stop 14: median 301/317 ms with one read,
-        // 255–290 ms with halves, 251–260 ms with quarters). One pupil's year is one read.
-        var marks = pupil is not null
-            ? await ReadMarksAsync(tenantId, school, start, start, end, pupil, enrolments, cancellationToken).ConfigureAwait(false)
-            : Merge(await Task.WhenAll(Enumerable.Range(0, 4).Select(quarter => Task.Run(() => ReadMarksAsync(tenantId, school, start,
-                start.AddMonths(3 * quarter), start.AddMonths(3 * quarter + 3).AddDays(-1), null, enrolments, cancellationToken), cancellationToken))).ConfigureAwait(false));
-        return (calendar, enrolments, marks);
-    }
-
-    /// <summary>
-    /// The current, active records of <paramref name="school"/> dated <paramref name="from"/> to <paramref name="to"/>
-    /// (inclusive) of the <paramref name="enrolled"/> pupils, on a connection of its own: one list per enrolled pupil.
-    /// </summary>
-    private async Task<Dictionary<string, List<PupilMark>>> ReadMarksAsync(int tenantId, string school, DateOnly start, DateOnly from, DateOnly to,
-        string? pupil, Dictionary<string, List<EnrolmentInterval>> enrolled, CancellationToken cancellationToken)
-    {
-        // One list per enrolled pupil up front: one dictionary lookup per row.
-        var marks = enrolled.Keys.ToDictionary(k => k, _ => new List<PupilMark>(), StringComparer.Ordinal);
-        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "");
-        // Only what the derivation reads (no free text, no health details): a school year is ~200,000 rows, and what
-        // limits the read is PostgreSQL's per-row, per-column output and the bytes on the wire, not the client's
-        // decoding (bench attendance; reading no column at all takes as long). So the day, period and five boolean
-        // modifiers travel as one packed bigint — day offset in the 年度 << 40 | period << 32 | the modifier bits of
-        // MarkKey — five columns instead of eleven. Codes stay text: a CASE over fifteen names costs PostgreSQL more
-        // than it saves.
-        var dayOffset = connection is NpgsqlConnection ? "CAST(date - @start AS BIGINT)" : "CAST(julianday(date) - julianday(@start) AS INTEGER)";
-        command.CommandText = $"SELECT pupil_sourced_id, ({dayOffset} << 40) | (CAST(period AS BIGINT) << 32) " +
-            "| (COALESCE(CAST(online_participated AS INTEGER) + 1, 0) << 24) | (CAST(late AS INTEGER) << 26) | (CAST(early_leave AS INTEGER) << 27) " +
-            "| (CAST(nurse_room AS INTEGER) << 28) | (CAST(separate_room AS INTEGER) << 29), code, deemed_kind, online_method " +
-            "FROM attendance_records WHERE tenant_id = @tenant AND school_sourced_id = @school AND is_current " +
-            "AND status = 'active' AND date >= @from AND date <= @to" + (pupil is null ? "" : " AND pupil_sourced_id = @pupil");
-        Add(command, "tenant", tenantId);
-        Add(command, "school", school);
-        Add(command, "start", start);
-        Add(command, "from", from);
-        Add(command, "to", to);
-        if (pupil is not null) Add(command, "pupil", pupil);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        // A quarter of a school's year is ~55,000 rows: the marks are shared — a mark is immutable and a year has only a handful of distinct ones
-        // (present, present and late, absent through illness, …), so no object per row but the PupilMark.
-        var shared = new Dictionary<int, AttendanceMark>();
-        // Read, not ReadAsync: the loop is CPU-bound (PostgreSQL produces the rows faster than they are consumed, so the
-        // thread rarely waits), and ReadAsync's per-row overhead was ≈ 0.25 µs — 50 ms of a 200,000-row year (bench attendance).
-        while (reader.Read())
+        await using (var command = Command(connection, null, ""))
         {
-            if (!marks.TryGetValue(reader.GetString(0), out var list)) continue;
-            var packed = reader.GetInt64(1);
-            AttendanceCodes.TryParse(reader.GetString(2), out var code);
-            var deemedKind = reader.IsDBNull(3) ? null : Parse<DeemedAttendanceKind>(reader.GetString(3));
-            var onlineMethod = reader.IsDBNull(4) ? null : Parse<OnlineLessonMethod>(reader.GetString(4));
-            var key = (int)code | (deemedKind is { } d ? (int)d + 1 : 0) << 8 | (onlineMethod is { } o ? (int)o + 1 : 0) << 16
-                | (int)(packed & ModifierBits);
-            if (!shared.TryGetValue(key, out var mark))
+            // Only what the derivation reads (no free text, no health details): a school year is ~200,000 rows, and what
+            // limits the read is PostgreSQL's per-row, per-column output and the bytes on the wire, not the client's
+            // decoding (bench attendance; reading no column at all takes as long). So the day, period and five boolean
+            // modifiers travel as one packed bigint — day offset in the 年度 << 40 | period << 32 | the modifier bits of
+            // MarkKey — five columns instead of eleven. Codes stay text: a CASE over fifteen names costs PostgreSQL more
+            // than it saves.
+            var dayOffset = connection is NpgsqlConnection ? "CAST(date - @from AS BIGINT)" : "CAST(julianday(date) - julianday(@from) AS INTEGER)";
+            command.CommandText = $"SELECT pupil_sourced_id, ({dayOffset} << 40) | (CAST(period AS BIGINT) << 32) " +
+                "| (COALESCE(CAST(online_participated AS INTEGER) + 1, 0) << 24) | (CAST(late AS INTEGER) << 26) | (CAST(early_leave AS INTEGER) << 27) " +
+                "| (CAST(nurse_room AS INTEGER) << 28) | (CAST(separate_room AS INTEGER) << 29), code, deemed_kind, online_method " +
+                "FROM attendance_records WHERE tenant_id = @tenant AND school_sourced_id = @school AND is_current " +
+                "AND status = 'active' AND date >= @from AND date <= @to" + (pupil is null ? "" : " AND pupil_sourced_id = @pupil");
+            Add(command, "tenant", tenantId);
+            Add(command, "school", school);
+            Add(command, "from", start);
+            Add(command, "to", end);
+            if (pupil is not null) Add(command, "pupil", pupil);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            // ~200,000 rows: the marks are shared — a mark is immutable and a year has only a handful of distinct ones
+            // (present, present and late, absent through illness, …), so no object per row but the PupilMark.
+            var shared = new Dictionary<int, AttendanceMark>();
+            // Read, not ReadAsync: the loop is CPU-bound (PostgreSQL produces the rows faster than they are consumed, so the
+            // thread rarely waits), and ReadAsync's per-row overhead was ≈ 0.25 µs — 50 ms of a 200,000-row year (bench attendance).
+            while (reader.Read())
             {
-                var participated = (key >> 24) & 3;
-                mark = new AttendanceMark
+                if (!marks.TryGetValue(reader.GetString(0), out var list)) continue;
+                var packed = reader.GetInt64(1);
+                AttendanceCodes.TryParse(reader.GetString(2), out var code);
+                var deemedKind = reader.IsDBNull(3) ? null : Parse<DeemedAttendanceKind>(reader.GetString(3));
+                var onlineMethod = reader.IsDBNull(4) ? null : Parse<OnlineLessonMethod>(reader.GetString(4));
+                var key = (int)code | (deemedKind is { } d ? (int)d + 1 : 0) << 8 | (onlineMethod is { } o ? (int)o + 1 : 0) << 16
+                    | (int)(packed & ModifierBits);
+                if (!shared.TryGetValue(key, out var mark))
                 {
-                    Code = code,
-                    DeemedKind = deemedKind,
-                    OnlineMethod = onlineMethod,
-                    OnlineParticipated = participated == 0 ? null : participated == 2,
-                    Late = (key & 1 << 26) != 0,
-                    EarlyLeave = (key & 1 << 27) != 0,
-                    NurseRoom = (key & 1 << 28) != 0,
-                    SeparateRoom = (key & 1 << 29) != 0,
-                };
-                shared[key] = mark;
+                    var participated = (key >> 24) & 3;
+                    mark = new AttendanceMark
+                    {
+                        Code = code,
+                        DeemedKind = deemedKind,
+                        OnlineMethod = onlineMethod,
+                        OnlineParticipated = participated == 0 ? null : participated == 2,
+                        Late = (key & 1 << 26) != 0,
+                        EarlyLeave = (key & 1 << 27) != 0,
+                        NurseRoom = (key & 1 << 28) != 0,
+                        SeparateRoom = (key & 1 << 29) != 0,
+                    };
+                    shared[key] = mark;
+                }
+                var period = (int)(packed >> 32) & 0xFF;
+                list.Add(new PupilMark(start.AddDays((int)(packed >> 40)), period == 0 ? null : period, mark));
             }
-            var period = (int)(packed >> 32) & 0xFF;
-            list.Add(new PupilMark(start.AddDays((int)(packed >> 40)), period == 0 ? null : period, mark));
         }
-        return marks;
-    }
-
-    /// <summary>Each pupil's marks of every part of the year, in the parts' order.</summary>
-    private static Dictionary<string, List<PupilMark>> Merge(Dictionary<string, List<PupilMark>>[] parts)
-    {
-        var merged = parts[0];
-        for (var k = 1; k < parts.Length; k++) foreach (var (pupil, marks) in parts[k]) merged[pupil].AddRange(marks);
-        return merged;
+        return (calendar, enrolments, marks);
     }
 
     // ---------------------------------------------------------------- helpers
