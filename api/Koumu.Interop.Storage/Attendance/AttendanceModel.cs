@@ -150,8 +150,17 @@ internal static class AttendanceModel
             // statement's generic plan cannot use these indexes (PartialIndexPredicateTests).
             // One current version per slot; also the per-pupil-per-year access path (pupil, date range).
             b.HasIndex(r => new { r.TenantId, r.PupilSourcedId, r.Date, r.Period }).IsUnique().HasFilter("\"is_current\"");
-            // A school's morning and a school-year derivation read by (school, date range).
-            b.HasIndex(r => new { r.TenantId, r.SchoolSourcedId, r.Date }).HasFilter("\"is_current\"");
+            // A school's morning and a school-year derivation read by (school, date range). On PostgreSQL the index also
+            // carries every column the yearly derivation reads (LoadDerivationAsync), so a school's year (~200,000 rows) is
+            // an index-only scan instead of visiting ~6,600 heap pages (bench attendance (a), stop 14: medians 221–253 ms
+            // vs 298–315 ms alternating).
+            var bySchool = b.HasIndex(r => new { r.TenantId, r.SchoolSourcedId, r.Date }).HasFilter("\"is_current\"");
+            if (postgres)
+                bySchool.IncludeProperties(r => new
+                {
+                    r.Status, r.PupilSourcedId, r.Period, r.OnlineParticipated, r.Late, r.EarlyLeave, r.NurseRoom, r.SeparateRoom,
+                    r.Code, r.DeemedKind, r.OnlineMethod,
+                });
             // Delta reads (filter=dateLastModified>'…', the old since=): every version, so not partial.
             b.HasIndex(r => new { r.TenantId, r.DateLastModified });
             b.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId);

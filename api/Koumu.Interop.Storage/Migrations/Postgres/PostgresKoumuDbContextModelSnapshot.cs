@@ -379,6 +379,8 @@ namespace Koumu.Interop.Storage.Migrations.Postgres
                     b.HasIndex("TenantId", "SchoolSourcedId", "Date")
                         .HasFilter("\"is_current\"");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "SchoolSourcedId", "Date"), new[] { "Status", "PupilSourcedId", "Period", "OnlineParticipated", "Late", "EarlyLeave", "NurseRoom", "SeparateRoom", "Code", "DeemedKind", "OnlineMethod" });
+
                     b.HasIndex("TenantId", "SourcedId", "Version")
                         .IsUnique();
 
