@@ -577,6 +577,22 @@ public sealed partial class AttendanceStore(RosterStore store)
     /// <summary>Bits 24–29 of the packed column: online participation (0 none, 1 no, 2 yes), 遅刻, 早退, 保健室登校, 別室登校.</summary>
     private const long ModifierBits = 0x3F00_0000;
 
+    /// <summary>
+    /// The read of a school's year (<see cref="LoadDerivationAsync"/>; parameters @tenant, @school, @from, @to, and @pupil
+    /// when <paramref name="onePupil"/>). On PostgreSQL every column it names is in the school/date index (key or INCLUDE,
+    /// migration AttendanceYearCoveringIndex) so it can be an index-only scan: a column added here must be added there too
+    /// (<c>The_yearly_read_can_be_an_index_only_scan</c> fails otherwise).
+    /// </summary>
+    internal static string YearReadSql(bool postgres, bool onePupil)
+    {
+        var dayOffset = postgres ? "CAST(date - @from AS BIGINT)" : "CAST(julianday(date) - julianday(@from) AS INTEGER)";
+        return $"SELECT pupil_sourced_id, ({dayOffset} << 40) | (CAST(period AS BIGINT) << 32) " +
+            "| (COALESCE(CAST(online_participated AS INTEGER) + 1, 0) << 24) | (CAST(late AS INTEGER) << 26) | (CAST(early_leave AS INTEGER) << 27) " +
+            "| (CAST(nurse_room AS INTEGER) << 28) | (CAST(separate_room AS INTEGER) << 29), code, deemed_kind, online_method " +
+            "FROM attendance_records WHERE tenant_id = @tenant AND school_sourced_id = @school AND is_current " +
+            "AND status = 'active' AND date >= @from AND date <= @to" + (onePupil ? " AND pupil_sourced_id = @pupil" : "");
+    }
+
     internal async Task<(SchoolCalendar Calendar, Dictionary<string, List<EnrolmentInterval>> Enrolments, Dictionary<string, List<PupilMark>> Marks)> LoadDerivationAsync(
         int tenantId, string school, int schoolYear, string? pupil, string? classSourcedId, CancellationToken cancellationToken)
     {
@@ -601,12 +617,7 @@ public sealed partial class AttendanceStore(RosterStore store)
             // modifiers travel as one packed bigint — day offset in the 年度 << 40 | period << 32 | the modifier bits of
             // MarkKey — five columns instead of eleven. Codes stay text: a CASE over fifteen names costs PostgreSQL more
             // than it saves.
-            var dayOffset = connection is NpgsqlConnection ? "CAST(date - @from AS BIGINT)" : "CAST(julianday(date) - julianday(@from) AS INTEGER)";
-            command.CommandText = $"SELECT pupil_sourced_id, ({dayOffset} << 40) | (CAST(period AS BIGINT) << 32) " +
-                "| (COALESCE(CAST(online_participated AS INTEGER) + 1, 0) << 24) | (CAST(late AS INTEGER) << 26) | (CAST(early_leave AS INTEGER) << 27) " +
-                "| (CAST(nurse_room AS INTEGER) << 28) | (CAST(separate_room AS INTEGER) << 29), code, deemed_kind, online_method " +
-                "FROM attendance_records WHERE tenant_id = @tenant AND school_sourced_id = @school AND is_current " +
-                "AND status = 'active' AND date >= @from AND date <= @to" + (pupil is null ? "" : " AND pupil_sourced_id = @pupil");
+            command.CommandText = YearReadSql(connection is NpgsqlConnection, pupil is not null);
             Add(command, "tenant", tenantId);
             Add(command, "school", school);
             Add(command, "from", start);
