@@ -204,4 +204,61 @@ public sealed class StatementStoreTests
         // The same id in another tenant is another Statement, not a conflict.
         Assert.Equal(XapiStoreStatus.Stored, (await statements.StoreAsync(other, Prepare(Statement(id, actor: "z")), default)).Status);
     }
+
+    /// <summary>
+    /// PostgreSQL reads a batch's stored ids before the tenant's lock (it warms the index pages the inserts need), so two
+    /// batches carrying the same id can both find it absent. The one that gets the lock second then fails on the unique
+    /// (tenant, id) index, is rolled back and stored again — and now sees the id: a no-op when the content is the same, a
+    /// conflict that writes nothing when it differs (C §2.1.1–2.1.2), never an error.
+    /// </summary>
+    [SkippableTheory, InlineData(true), InlineData(false)]
+    public async Task Two_batches_that_both_read_an_id_as_absent_before_the_lock_store_it_once(bool sameContent)
+    {
+        await using var db = await TestStore.CreateAsync("postgres");
+        var statements = new XapiStatementStore(db.Store);
+        var (shared, first, second) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+
+        // Hold the tenant's lock (advisory 7401, as XapiStatementStore takes it) until both batches have done their
+        // reads and are waiting for it.
+        await using var holder = (Npgsql.NpgsqlConnection)await db.Store.OpenConnectionAsync(default);
+        await Execute(holder, $"SELECT pg_advisory_lock(7401, {db.TenantId})");
+        var a = Task.Run(() => statements.StoreAsync(db.TenantId, Prepare(Statement(shared), Statement(first)), default));
+        var b = Task.Run(() => statements.StoreAsync(db.TenantId, Prepare(Statement(shared, actor: sameContent ? "a" : "b"), Statement(second)), default));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Scalar(holder, $"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 7401 AND objid = {db.TenantId} AND NOT granted") < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "both batches should be waiting for the tenant's lock");
+            await Task.Delay(10);
+        }
+        await Execute(holder, $"SELECT pg_advisory_unlock(7401, {db.TenantId})");
+        var results = await Task.WhenAll(a, b);
+
+        var count = await statements.CountAsync(db.TenantId, default);
+        if (sameContent)
+        {
+            Assert.All(results, r => Assert.Equal(XapiStoreStatus.Stored, r.Status));
+            Assert.Equal(3, count);
+        }
+        else
+        {
+            Assert.Equal(1, results.Count(r => r.Status == XapiStoreStatus.Stored));
+            var conflict = Assert.Single(results, r => r.Status == XapiStoreStatus.Conflict);
+            Assert.Equal(shared, conflict.ConflictId);
+            Assert.Equal(2, count); // the conflicting batch wrote nothing
+            var lost = conflict == results[0] ? first : second;
+            Assert.Null(await statements.GetAsync(db.TenantId, lost, voided: false, default));
+        }
+    }
+
+    private static async Task Execute(Npgsql.NpgsqlConnection connection, string sql)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> Scalar(Npgsql.NpgsqlConnection connection, string sql)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 }
