@@ -206,6 +206,37 @@ public sealed class StatementStoreTests
     }
 
     /// <summary>
+    /// On PostgreSQL a batch's rows are encoded before the lock and their sequences patched under it; a batch with an id
+    /// already stored (or a stored voiding target) is encoded again under the lock. Either way the Statements follow one
+    /// another in the order they were stored, each once, with every column intact.
+    /// </summary>
+    [SkippableTheory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Batches_written_as_encoded_before_the_lock_or_again_under_it_continue_the_sequence(string provider)
+    {
+        await using var db = await TestStore.CreateAsync(provider);
+        var statements = new XapiStatementStore(db.Store);
+        var ids = Enumerable.Range(0, 7).Select(_ => Guid.NewGuid().ToString()).ToArray();
+        var registration = Guid.NewGuid().ToString();
+        string Rich(string id) => Statement(id, actor: "生徒", activity: "https://drill.example.jp/活動/1",
+            extra: ",\"context\":{\"registration\":\"" + registration + "\",\"contextActivities\":{\"parent\":{\"id\":\"https://drill.example.jp/単元\"}}}");
+        await statements.StoreAsync(db.TenantId, Prepare(Rich(ids[0]), Rich(ids[1]), Rich(ids[2])), default);
+        await statements.StoreAsync(db.TenantId, Prepare(Rich(ids[1]), Rich(ids[3]), Rich(ids[4])), default); // ids[1] stored: encoded under the lock
+        await statements.StoreAsync(db.TenantId, Prepare(Rich(ids[5]), Rich(ids[6])), default);
+
+        var page = await statements.QueryAsync(db.TenantId, new XapiStatementQuery { Limit = 20, Ascending = true }, default);
+        Assert.Equal(new[] { ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6] },
+            page.Statements.Select(s => JsonNode.Parse(s.Json)!["id"]!.GetValue<string>()));
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => page.Statements[0].Sequence + i), page.Statements.Select(s => s.Sequence));
+        foreach (var query in new[]
+        {
+            new XapiStatementQuery { Limit = 20, Registration = registration },
+            new XapiStatementQuery { Limit = 20, AgentIfi = "mbox:mailto:生徒@example.org" },
+            new XapiStatementQuery { Limit = 20, ActivityId = "https://drill.example.jp/単元", RelatedActivities = true },
+        })
+            Assert.Equal(7, (await statements.QueryAsync(db.TenantId, query, default)).Statements.Count);
+    }
+
+    /// <summary>
     /// PostgreSQL reads a batch's stored ids before the tenant's lock (it warms the index pages the inserts need), so two
     /// batches carrying the same id can both find it absent. The one that gets the lock second then fails on the unique
     /// (tenant, id) index, is rolled back and stored again — and now sees the id: a no-op when the content is the same, a
