@@ -281,6 +281,37 @@ public sealed class StatementStoreTests
         }
     }
 
+    /// <summary>
+    /// The page warm-up is only worth its round trip if each probe walks the index the batch's inserts modify: the
+    /// registration index to the new value's leaf, the actor and Activity indexes to the range's right edge. The
+    /// planner could answer the actor and Activity probes from the primary key instead (their sequence bound is
+    /// impossible), which would warm nothing — as the first version of the query did at 10 M.
+    /// </summary>
+    [SkippableFact]
+    public async Task The_page_warm_up_probes_the_indexes_the_inserts_modify()
+    {
+        await using var db = await TestStore.CreateAsync("postgres");
+        var statements = new XapiStatementStore(db.Store);
+        for (var batch = 0; batch < 5; batch++)
+            await statements.StoreAsync(db.TenantId, Prepare([.. Enumerable.Range(0, 100).Select(i => Statement(Guid.NewGuid().ToString(), actor: $"p{i % 40}",
+                activity: $"http://x.org/a{i % 30}", extra: ",\"context\":{\"registration\":\"" + Guid.NewGuid() + "\"}"))]), default);
+        await using var connection = (Npgsql.NpgsqlConnection)await db.Store.OpenConnectionAsync(default);
+        await Execute(connection, "ANALYZE xapi_statements");
+        await Execute(connection, "SET plan_cache_mode = force_generic_plan");
+        await Execute(connection, "PREPARE warm(integer, text[], text[], text[]) AS " + XapiStatementStore.WarmPagesSql);
+        await using var explain = new Npgsql.NpgsqlCommand(
+            $"EXPLAIN (FORMAT TEXT) EXECUTE warm({db.TenantId}, ARRAY['{Guid.NewGuid()}'], ARRAY['mbox:mailto:p1@example.org'], ARRAY['http://x.org/a1'])", connection);
+        var plan = new System.Text.StringBuilder();
+        await using (var reader = await explain.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.AppendLine(reader.GetString(0));
+        var text = plan.ToString();
+        Assert.Contains("IX_xapi_statements_tenant_id_registration_sequence", text, StringComparison.Ordinal);
+        Assert.Contains("IX_xapi_statements_tenant_id_actor_ifi_sequence", text, StringComparison.Ordinal);
+        Assert.Contains("IX_xapi_statements_tenant_id_activity_id_sequence", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("PK_xapi_statements", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", text, StringComparison.Ordinal);
+    }
+
     private static async Task Execute(Npgsql.NpgsqlConnection connection, string sql)
     {
         await using var command = new Npgsql.NpgsqlCommand(sql, connection);
