@@ -36,14 +36,7 @@ internal sealed class PgBinaryCopyBuffer : IDisposable
         WriteRawInt32(0);
     }
 
-    /// <summary>Bytes written so far (header included).</summary>
-    public int Length => _length;
-
-    public void StartRow(short fieldCount)
-    {
-        ObjectDisposedException.ThrowIf(_finished, this);
-        BinaryPrimitives.WriteInt16BigEndian(Reserve(2), fieldCount);
-    }
+    public void StartRow(short fieldCount) => BinaryPrimitives.WriteInt16BigEndian(Reserve(2), fieldCount);
 
     public void Null() => WriteRawInt32(-1);
 
@@ -129,6 +122,8 @@ internal sealed class PgBinaryCopyBuffer : IDisposable
 
     private Span<byte> Reserve(int count)
     {
+        // After the trailer (or Dispose) nothing may be added: it would follow the end of the COPY data.
+        if (_finished) throw new InvalidOperationException("The COPY data is finished; nothing can be written after it.");
         if (_length + count > _buffer.Length)
         {
             var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + count));
